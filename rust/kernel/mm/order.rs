@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Lock levels and the context token that orders mm lock acquisition at compile time.
+//!
+//! The opening comment of `mm/rmap.c`, quoted in `Documentation/mm/process_addrs.rst`
+//! ("Lock ordering"), fixes the order in which the locks of an address space nest:
+//!
+//! ```text
+//! mm->mmap_lock
+//!   vma_start_write            (and, on the read side, lock_vma_under_rcu)
+//!     mapping->i_mmap_rwsem
+//!       anon_vma->rwsem
+//!         mm->page_table_lock or pte_lock
+//! ```
+//!
+//! Every lock-taking function of `kernel::mm` takes a `&mut` [`Ctx`] whose [`Level`] says what the
+//! caller already holds, and it only type-checks when that level comes [`Before`] the level of
+//! the lock being taken. Taking the lock yields a child [`Ctx`] at the new level that mutably
+//! borrows the parent, so while the guard lives the outer levels cannot be used to take a lock
+//! out of order. The same rule rejects, at compile time:
+//!
+//! - taking the mmap lock while holding a VMA read lock (`process_addrs.rst`, "Locking": the
+//!   warning below the lock-state table, deadlock against a writer waiting in
+//!   `vma_start_write`);
+//! - taking any sleeping lock while a page-table spinlock is held (only [`Sleepable`] levels can
+//!   take a `rw_semaphore`).
+//!
+//! [`Ctx`] is a zero-sized value: it costs no memory and no instructions.
+
+use core::marker::PhantomData;
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// A position in the `mm/rmap.c` lock order. Implemented only by the level types of this module.
+pub trait Level: private::Sealed {}
+
+/// Levels at which the task may still sleep (no spinlock of ours is held).
+///
+/// `rw_semaphore` based locks (mmap lock, VMA locks, i_mmap, anon_vma) sleep when contended,
+/// so only these levels may take them (`process_addrs.rst`, "Page table locking details").
+pub trait Sleepable: Level {}
+
+/// `Self` may be held while the lock of level `Next` is acquired (`mm/rmap.c` order).
+pub trait Before<Next: Level>: Level {}
+
+/// No mm lock is held; process context.
+pub enum Unlocked {}
+/// The mmap lock (`mm->mmap_lock`) is held, for read or write.
+pub enum MmapLock {}
+/// A VMA lock is held: a VMA read lock (`lock_vma_under_rcu`) or VMA write lock
+/// (`vma_start_write`), or the VMA is stabilised by the mmap lock and a VMA lock together.
+pub enum VmaLock {}
+/// A file's `i_mmap` lock (`mapping->i_mmap_rwsem`) is held.
+pub enum IMmapLock {}
+/// An `anon_vma` lock (`anon_vma->rwsem`) is held.
+pub enum AnonVmaLock {}
+/// A page-table spinlock (`mm->page_table_lock`, a PMD lock or a PTE lock) is held: atomic
+/// context.
+pub enum PageTableLock {}
+
+macro_rules! levels {
+    ($($l:ident),*) => { $(impl private::Sealed for $l {} impl Level for $l {})* };
+}
+levels!(Unlocked, MmapLock, VmaLock, IMmapLock, AnonVmaLock, PageTableLock);
+
+macro_rules! order {
+    ($first:ident $(, $rest:ident)*) => {
+        $(impl Before<$rest> for $first {})*
+        order!($($rest),*);
+    };
+    () => {};
+}
+order!(Unlocked, MmapLock, VmaLock, IMmapLock, AnonVmaLock, PageTableLock);
+
+impl Sleepable for Unlocked {}
+impl Sleepable for MmapLock {}
+impl Sleepable for VmaLock {}
+impl Sleepable for IMmapLock {}
+impl Sleepable for AnonVmaLock {}
+
+/// Proof of the locks the current task holds, as a [`Level`] of the `mm/rmap.c` order.
+///
+/// A `Ctx` is obtained once per entry into mm-locking code ([`Ctx::new`], or handed to a
+/// callback by its trampoline at the level the callback runs at) and then threaded by `&mut`
+/// through every lock acquisition. It is neither `Send` nor `Sync`: the locks it describes are
+/// those of the task that holds it.
+///
+/// # Invariants
+///
+/// While a `Ctx<'a, L>` can be used, the current task holds no mm lock that comes after `L` in
+/// the `mm/rmap.c` order, and if `L` is not [`Sleepable`] it is in atomic context.
+pub struct Ctx<'a, L: Level> {
+    _level: PhantomData<L>,
+    _parent: PhantomData<&'a mut ()>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Ctx<'static, Unlocked> {
+    /// Creates the root token for a task that holds no mm lock.
+    ///
+    /// # Safety
+    ///
+    /// The caller must be in process context that may sleep and must hold none of the locks of
+    /// the `mm/rmap.c` order (mmap lock, VMA locks, i_mmap, anon_vma, page-table locks), and must
+    /// not create another root token while this one (or a child of it) is in use.
+    #[inline]
+    pub unsafe fn new() -> Self {
+        // SAFETY: FFI call without requirements; it checks (under `CONFIG_DEBUG_ATOMIC_SLEEP`)
+        // that we may sleep.
+        unsafe { crate::bindings::might_sleep() };
+        // INVARIANT: The caller guarantees that no mm lock is held and that we may sleep.
+        Ctx::make()
+    }
+}
+
+impl<'a, L: Level> Ctx<'a, L> {
+    /// Creates a token; the invariant must be established by the caller.
+    #[inline]
+    pub(crate) fn make() -> Self {
+        Ctx {
+            _level: PhantomData,
+            _parent: PhantomData,
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Returns the token for a lock of level `M` taken while this token's locks are held.
+    ///
+    /// The child borrows `self` mutably, so `self` cannot be used again until the child (and the
+    /// guard it was returned with) are gone.
+    #[inline]
+    pub(crate) fn child<M: Level>(&mut self) -> Ctx<'_, M>
+    where
+        L: Before<M>,
+    {
+        Ctx::make()
+    }
+}
+
+impl<'a, L: Sleepable> Ctx<'a, L> {
+    /// Asserts (in debug builds) that the task may sleep here; only available at sleepable
+    /// levels, so sleeping under a page-table spinlock does not compile.
+    #[inline]
+    pub fn might_sleep(&mut self) {
+        // SAFETY: FFI call without requirements.
+        unsafe { crate::bindings::might_sleep() };
+    }
+}

@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suites for `kernel::mm`, run on real address spaces.
+//!
+//! Each test builds a fresh mm (`mm_alloc`), adopts it in the KUnit kernel thread
+//! (`kthread_use_mm`) and creates anonymous mappings in it with `vm_mmap`, exactly as a process
+//! would with `mmap(2)`. Nothing is mocked.
+
+use crate::{
+    bindings,
+    kunit::suite::{TestError, TestResult},
+    kunit_check, kunit_check_eq,
+    mm::{
+        order::Ctx,
+        virt::{check_flags_change, flags},
+        Mm, MmWithUser,
+    },
+    page::PAGE_SIZE,
+    types::ARef,
+};
+
+/// Where the test mappings live: three anonymous regions with gaps, so they never merge.
+const BASE: usize = 0x1000_0000;
+const A: (usize, usize) = (BASE, BASE + 4 * PAGE_SIZE);
+const B: (usize, usize) = (BASE + 6 * PAGE_SIZE, BASE + 8 * PAGE_SIZE);
+const C: (usize, usize) = (BASE + 16 * PAGE_SIZE, BASE + 20 * PAGE_SIZE);
+
+/// A fresh address space adopted by the current kernel thread, with regions `A`, `B`, `C`.
+struct TestMm {
+    mm: ARef<MmWithUser>,
+}
+
+impl TestMm {
+    fn new() -> core::result::Result<Self, TestError> {
+        // SAFETY: FFI call without requirements.
+        let raw = unsafe { bindings::mm_alloc() };
+        if raw.is_null() {
+            crate::pr_err!("    # mm_alloc failed\n");
+            return Err(TestError::Failed);
+        }
+        // SAFETY: `mm_alloc` returned an mm with one `mmget` reference, which we own. KUnit runs
+        // each case in its own kernel thread, which has no mm of its own.
+        unsafe { bindings::kthread_use_mm(raw) };
+        // SAFETY: We own the reference from `mm_alloc`; `Drop` unuses the mm before it goes.
+        let mm = unsafe { ARef::from_raw(core::ptr::NonNull::from(MmWithUser::from_raw(raw))) };
+        let this = TestMm { mm };
+        for (start, end) in [A, B, C] {
+            this.map(start, end - start, bindings::PROT_READ | bindings::PROT_WRITE)?;
+        }
+        Ok(this)
+    }
+
+    /// `mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)` in the test mm.
+    fn map(&self, addr: usize, len: usize, prot: u32) -> TestResult {
+        let flags = bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED;
+        // SAFETY: The current kthread uses `self.mm`; `vm_mmap` maps into `current->mm`.
+        let ret = unsafe {
+            bindings::vm_mmap(
+                core::ptr::null_mut(),
+                addr as _,
+                len as _,
+                prot as _,
+                flags as _,
+                0,
+            )
+        };
+        kunit_check_eq!(ret as usize, addr);
+        Ok(())
+    }
+}
+
+impl Drop for TestMm {
+    fn drop(&mut self) {
+        // SAFETY: The current kthread adopted this mm in `new`.
+        unsafe { bindings::kthread_unuse_mm(self.mm.as_raw()) };
+    }
+}
+
+/// Whether the mmap lock of `mm` could be taken for write right now (probe; released at once).
+fn mmap_write_free(mm: &Mm) -> bool {
+    // SAFETY: Probing with a trylock cannot deadlock; on success we release at once.
+    unsafe {
+        if bindings::mmap_write_trylock(mm.as_raw()) {
+            bindings::mmap_write_unlock(mm.as_raw());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// Whether the mmap lock of `mm` could be taken for read right now (probe; released at once).
+fn mmap_read_free(mm: &Mm) -> bool {
+    // SAFETY: As in `mmap_write_free`.
+    unsafe {
+        if bindings::mmap_read_trylock(mm.as_raw()) {
+            bindings::mmap_read_unlock(mm.as_raw());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+macro_rules! root_ctx {
+    () => {
+        // SAFETY: KUnit runs each case in a fresh kernel thread that holds no mm lock.
+        unsafe { Ctx::new() }
+    };
+}
+
+fn kthread_has_no_mm() -> TestResult {
+    kunit_check!(MmWithUser::current().is_none());
+    Ok(())
+}
+
+fn current_mm_after_use_mm() -> TestResult {
+    let t = TestMm::new()?;
+    let cur = MmWithUser::current();
+    kunit_check!(cur.is_some());
+    kunit_check!(core::ptr::eq(cur.unwrap().as_raw(), t.mm.as_raw()));
+    Ok(())
+}
+
+fn mmget_not_zero_while_users() -> TestResult {
+    let t = TestMm::new()?;
+    let grabbed: ARef<Mm> = ARef::from(&**t.mm);
+    let again = grabbed.mmget_not_zero();
+    kunit_check!(again.is_some());
+    Ok(())
+}
+
+fn mmgrab_outlives_users() -> TestResult {
+    let t = TestMm::new()?;
+    let grabbed: ARef<Mm> = ARef::from(&**t.mm);
+    // Drop the only user: the address space is torn down (`mmput` -> `exit_mmap`).
+    drop(t);
+    kunit_check!(grabbed.mmget_not_zero().is_none());
+    Ok(())
+}
+
+fn put_async_drops_user() -> TestResult {
+    let t = TestMm::new()?;
+    let extra = t.mm.clone();
+    // SAFETY: Reading a counter of a live mm.
+    let users = || unsafe { (*t.mm.as_raw()).__bindgen_anon_1.mm_users.counter };
+    // One from `mm_alloc` (`kthread_use_mm` takes none), one for `extra`.
+    kunit_check_eq!(users(), 2);
+    MmWithUser::put_async(extra);
+    kunit_check_eq!(users(), 1);
+    Ok(())
+}
+
+fn mmap_read_lock_blocks_writers() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    {
+        let (_mmap, _ctx) = t.mm.mmap_read_lock(&mut ctx);
+        kunit_check!(!mmap_write_free(&t.mm));
+        kunit_check!(mmap_read_free(&t.mm));
+    }
+    kunit_check!(mmap_write_free(&t.mm));
+    Ok(())
+}
+
+fn mmap_read_trylock_uncontended() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let got = t.mm.mmap_read_trylock(&mut ctx);
+    kunit_check!(got.is_some());
+    kunit_check!(!mmap_write_free(&t.mm));
+    drop(got);
+    kunit_check!(mmap_write_free(&t.mm));
+    Ok(())
+}
+
+fn mmap_read_lock_killable_uncontended() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock_killable(&mut ctx)?;
+    kunit_check!(mmap.vma_lookup(A.0).is_some());
+    Ok(())
+}
+
+fn mmap_write_lock_excludes_all() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    {
+        let (_mmap, _ctx) = t.mm.mmap_write_lock(&mut ctx);
+        kunit_check!(!mmap_read_free(&t.mm));
+        kunit_check!(!mmap_write_free(&t.mm));
+    }
+    kunit_check!(mmap_read_free(&t.mm));
+    Ok(())
+}
+
+fn mmap_write_trylock_uncontended() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let got = t.mm.mmap_write_trylock(&mut ctx);
+    kunit_check!(got.is_some());
+    kunit_check!(!mmap_read_free(&t.mm));
+    Ok(())
+}
+
+fn mmap_write_lock_killable_uncontended() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_write_lock_killable(&mut ctx)?;
+    kunit_check!(mmap.vma_lookup(B.0).is_some());
+    kunit_check!(!mmap_read_free(&t.mm));
+    Ok(())
+}
+
+fn vma_lookup_boundaries() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut ctx);
+    // Start is inclusive, end exclusive.
+    let at_start = mmap.vma_lookup(B.0);
+    kunit_check!(at_start.is_some_and(|v| v.start() == B.0 && v.end() == B.1));
+    kunit_check!(mmap.vma_lookup(B.1 - 1).is_some_and(|v| v.start() == B.0));
+    kunit_check!(mmap.vma_lookup(B.1).is_none());
+    kunit_check!(mmap.vma_lookup(B.0 - 1).is_none());
+    kunit_check!(mmap.vma_lookup(A.1).is_none());
+    Ok(())
+}
+
+fn find_vma_returns_next() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut ctx);
+    // In the gap between A and B, `find_vma` gives B; `vma_lookup` gives nothing.
+    kunit_check!(mmap.find_vma(A.1).is_some_and(|v| v.start() == B.0));
+    kunit_check!(mmap.find_vma(B.0).is_some_and(|v| v.start() == B.0));
+    kunit_check!(mmap.find_vma(C.1).is_none());
+    Ok(())
+}
+
+fn vma_iteration_order_and_count() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut ctx);
+    let mut starts = [0usize; 4];
+    let mut n = 0;
+    for vma in mmap.vmas(0, usize::MAX) {
+        kunit_check!(n < starts.len());
+        starts[n] = vma.start();
+        n += 1;
+    }
+    kunit_check_eq!(n, 3);
+    kunit_check_eq!(starts[..3], [A.0, B.0, C.0]);
+    // Partial ranges: intersecting VMAs only, end exclusive.
+    kunit_check_eq!(mmap.vmas(A.1, B.0).count(), 0);
+    kunit_check_eq!(mmap.vmas(A.1 - 1, B.0 + 1).count(), 2);
+    kunit_check_eq!(mmap.vmas(B.0, C.0).count(), 1);
+    Ok(())
+}
+
+fn vma_ref_fields() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut ctx);
+    let vma = mmap.vma_lookup(C.0).ok_or(TestError::Failed)?;
+    kunit_check_eq!(vma.len(), C.1 - C.0);
+    kunit_check!(vma.contains(C.1 - 1) && !vma.contains(C.1));
+    kunit_check!(vma.is_anonymous());
+    kunit_check!(!vma.has_file());
+    kunit_check!(vma.vm_ops().is_null());
+    kunit_check!(core::ptr::eq(vma.mm(), &**t.mm));
+    // Anonymous private memory: pgoff is the address in pages.
+    kunit_check_eq!(vma.pgoff(), C.0 / PAGE_SIZE);
+    let f = vma.flags();
+    kunit_check!(f & flags::READ != 0 && f & flags::WRITE != 0 && f & flags::SHARED == 0);
+    kunit_check!(f & flags::MAYWRITE != 0);
+    Ok(())
+}
+
+fn vma_read_lock_without_mmap_lock() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let got = t.mm.lock_vma_under_rcu(&mut ctx, A.0 + PAGE_SIZE);
+    let Some((vma, _ctx)) = got else {
+        crate::kunit_skip!("lock_vma_under_rcu failed optimistically");
+    };
+    kunit_check_eq!(vma.start(), A.0);
+    // A VMA read lock does not take the mmap lock.
+    kunit_check!(mmap_write_free(&t.mm));
+    Ok(())
+}
+
+fn vma_read_lock_misses_unmapped() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, A.1).is_none());
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.1 + PAGE_SIZE).is_none());
+    Ok(())
+}
+
+fn vma_read_lock_under_mmap_read_lock() -> TestResult {
+    let t = TestMm::new()?;
+    let mut ctx = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut ctx);
+    let got = t.mm.lock_vma_under_rcu(&mut ctx, B.0);
+    kunit_check!(got.as_ref().is_some_and(|(v, _)| v.start() == B.0));
+    kunit_check!(mmap.vma_lookup(B.0).is_some());
+    Ok(())
+}
+
+fn vma_write_lock_blocks_vma_readers() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    {
+        let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+        let w = mmap.vma_write_at(&mut ctx, A.0).ok_or(TestError::Failed)?;
+        kunit_check_eq!(w.start(), A.0);
+        // The same VMA cannot be read-locked while write-locked ...
+        kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, A.0).is_none());
+        // ... but other VMAs can.
+        kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, B.0).is_some());
+    }
+    // Releasing the mmap write lock released the VMA write lock (no `vma_end_write`).
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut root, A.0).is_some());
+    Ok(())
+}
+
+fn downgrade_keeps_mm_and_reenables_vma_readers() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    let w = mmap.vma_write_at(&mut ctx, C.0).ok_or(TestError::Failed)?;
+    w.mod_flags(flags::DONTDUMP, 0)?;
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.0).is_none());
+    let mmap = mmap.downgrade();
+    // Still locked for read: writers excluded, readers admitted, VMAs still there.
+    kunit_check!(!mmap_write_free(&t.mm));
+    kunit_check!(mmap_read_free(&t.mm));
+    kunit_check!(mmap.vma_lookup(C.0).is_some_and(|v| v.flags() & flags::DONTDUMP != 0));
+    // VMA write locks ended with the downgrade.
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.0).is_some());
+    Ok(())
+}
+
+fn flags_change_visible_to_later_reader() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    {
+        let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+        let w = mmap.vma_write_at(&mut ctx, B.0).ok_or(TestError::Failed)?;
+        kunit_check!(w.flags() & flags::DONTCOPY == 0);
+        w.mod_flags(flags::DONTCOPY, 0)?;
+        kunit_check!(w.flags() & flags::DONTCOPY != 0);
+    }
+    let (vma, _ctx) = t.mm.lock_vma(&mut root, B.0).ok_or(TestError::Failed)?;
+    kunit_check!(vma.flags() & flags::DONTCOPY != 0);
+    Ok(())
+}
+
+fn flags_change_updates_page_prot() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    let w = mmap.vma_write_at(&mut ctx, A.0).ok_or(TestError::Failed)?;
+    let before = w.page_prot();
+    // Seal read-only: no write now, and no write through `mprotect` later either.
+    w.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;
+    kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
+    kunit_check!(w.page_prot() != before);
+    // Once `VM_MAYWRITE` is gone it cannot come back.
+    kunit_check!(w.mod_flags(flags::WRITE, 0).is_err());
+    kunit_check!(w.mod_flags(flags::MAYWRITE, 0).is_err());
+    Ok(())
+}
+
+fn flags_change_rejects_fixed_bits() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    let w = mmap.vma_write_at(&mut ctx, A.0).ok_or(TestError::Failed)?;
+    let before = w.flags();
+    for bad in [flags::SHARED, flags::PFNMAP, flags::MIXEDMAP, flags::IO] {
+        kunit_check!(w.mod_flags(bad, 0).is_err());
+        kunit_check!(w.mod_flags(0, bad).is_err());
+    }
+    kunit_check_eq!(w.flags(), before);
+    Ok(())
+}
+
+fn flags_invariants_pure() -> TestResult {
+    let rw = flags::READ | flags::WRITE | flags::MAYREAD | flags::MAYWRITE;
+    kunit_check!(check_flags_change(rw, flags::DONTCOPY, 0) == Ok(rw | flags::DONTCOPY));
+    kunit_check!(check_flags_change(rw, 0, flags::WRITE) == Ok(rw & !flags::WRITE));
+    // Clearing MAYWRITE while WRITE stays set breaks WRITE => MAYWRITE.
+    kunit_check!(check_flags_change(rw, 0, flags::MAYWRITE).is_err());
+    // EXEC needs MAYEXEC, which this VMA lacks and cannot gain.
+    kunit_check!(check_flags_change(rw, flags::EXEC, 0).is_err());
+    kunit_check!(check_flags_change(rw, flags::EXEC | flags::MAYEXEC, 0).is_err());
+    Ok(())
+}
+
+fn vma_write_at_misses_unmapped() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    kunit_check!(mmap.vma_write_at(&mut ctx, B.1).is_none());
+    Ok(())
+}
+
+fn lock_vma_prefers_vma_lock() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (vma, _ctx) = t.mm.lock_vma(&mut root, C.0).ok_or(TestError::Failed)?;
+    kunit_check_eq!(vma.start(), C.0);
+    kunit_check!(vma.is_vma_locked());
+    kunit_check!(mmap_write_free(&t.mm));
+    Ok(())
+}
+
+fn lock_vma_misses_unmapped() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    kunit_check!(t.mm.lock_vma(&mut root, B.1).is_none());
+    // The fallback released the mmap lock it took.
+    kunit_check!(mmap_write_free(&t.mm));
+    Ok(())
+}
+
+crate::kunit_suite!(
+    rust_mm_handles,
+    [
+        kthread_has_no_mm,
+        current_mm_after_use_mm,
+        mmget_not_zero_while_users,
+        mmgrab_outlives_users,
+        put_async_drops_user,
+    ]
+);
+
+crate::kunit_suite!(
+    rust_mm_mmap_lock,
+    [
+        mmap_read_lock_blocks_writers,
+        mmap_read_trylock_uncontended,
+        mmap_read_lock_killable_uncontended,
+        mmap_write_lock_excludes_all,
+        mmap_write_trylock_uncontended,
+        mmap_write_lock_killable_uncontended,
+        vma_lookup_boundaries,
+        find_vma_returns_next,
+        vma_iteration_order_and_count,
+        vma_ref_fields,
+    ]
+);
+
+crate::kunit_suite!(
+    rust_mm_vma_lock,
+    [
+        vma_read_lock_without_mmap_lock,
+        vma_read_lock_misses_unmapped,
+        vma_read_lock_under_mmap_read_lock,
+        vma_write_lock_blocks_vma_readers,
+        downgrade_keeps_mm_and_reenables_vma_readers,
+        flags_change_visible_to_later_reader,
+        flags_change_updates_page_prot,
+        flags_change_rejects_fixed_bits,
+        flags_invariants_pure,
+        vma_write_at_misses_unmapped,
+        lock_vma_prefers_vma_lock,
+        lock_vma_misses_unmapped,
+    ]
+);

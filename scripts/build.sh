@@ -1,0 +1,34 @@
+#!/bin/bash
+# Configure (from scripts/rust_mm.kunitconfig) and build the kernel in $BUILD.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+KCONF="$REPO/scripts/rust_mm.kunitconfig"
+mkdir -p "$BUILD"
+if ! cmp -s "$KCONF" "$BUILD/.kunitconfig" || [ ! -f "$BUILD/.config" ]; then
+	stage "configuring from $(basename "$KCONF")"
+	cp "$KCONF" "$BUILD/.config"
+	kmake olddefconfig >"$LOGDIR/config.log" 2>&1 || { tail -n 30 "$LOGDIR/config.log"; die "olddefconfig failed"; }
+	# Every option we asked for must have survived olddefconfig.
+	bad=0
+	while read -r line; do
+		case "$line" in CONFIG_*) ;; *) continue;; esac
+		grep -qx "$line" "$BUILD/.config" || { echo "config: $line did not stick" >&2; bad=1; }
+	done <"$KCONF"
+	[ $bad = 0 ] || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-19 rustavailable)"
+	cp "$KCONF" "$BUILD/.kunitconfig"
+fi
+
+log="$LOGDIR/build.log"
+stage "building kernel (log: $log)"
+if ! kmake "$@" bzImage >"$log" 2>&1; then
+	grep -E "error(\[E[0-9]+\])?:|Error [0-9]" -A12 "$log" | head -n 80 || true
+	echo "--- tail of $log ---"; tail -n 25 "$log"
+	die "kernel build failed (full log: $log)"
+fi
+# Warnings in our own files fail the build of the project.
+if grep -nE "^(warning|error)" -A4 "$log" | grep -E "rust/kernel/(mm|kunit)|samples/rust/rust_mmap|rust/helpers/mm" >/dev/null; then
+	grep -nE "^warning" -A6 "$log" | head -n 60
+	die "the build printed warnings in our files (log: $log)"
+fi
+stage "kernel built: $BUILD/arch/x86/boot/bzImage"

@@ -1,0 +1,13 @@
+#!/bin/sh
+# /init of the test initramfs. KUnit has already run (built-in suites run at boot).
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev 2>/dev/null
+mode=$(sed -n 's/.*rust_mm\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
+echo "rust-mm: userspace start (mode=$mode)"
+if [ -x "/tests/$mode.sh" ]; then
+	"/tests/$mode.sh"
+fi
+echo "rust-mm: userspace done"
+# -no-reboot makes QEMU exit on reboot (the kunit config has no ACPI power-off).
+reboot -f

@@ -1,0 +1,29 @@
+# Common settings for our scripts. Sourced, not executed.
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/rust-mm-locking"
+LOGDIR="$CACHE/logs"
+SRC="$CACHE/src"            # pristine kernel source (unpacked once)
+TREE="$CACHE/tree"          # pristine + our overlay + patches
+BUILD="$CACHE/build"        # O= build directory
+BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+KVER_WANT="6.12"
+mkdir -p "$LOGDIR"
+export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+export PATH="/usr/bin:$PATH"
+
+_T0=${_T0:-$(date +%s)}
+export _T0
+stage() { printf '==> [%4ss] %s\n' "$(( $(date +%s) - _T0 ))" "$*"; }
+die() { echo "error: $*" >&2; exit 1; }
+
+# make invocation for the kernel tree
+kmake() {
+	make -C "$TREE" O="$BUILD" LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
+		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
+}
+# Repository directories that mirror kernel-tree paths.
+OVERLAY_DIRS="rust samples Documentation tools"
+if [ -n "${KDIR:-}" ]; then
+	TREE="$CACHE/tree-kdir"
+	BUILD="$CACHE/build-kdir"
+fi

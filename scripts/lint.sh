@@ -1,0 +1,37 @@
+#!/bin/bash
+# make lint: rustfmt, clippy, rustdoc (no warnings in our files), checkpatch on our patches.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+"$REPO/scripts/setup.sh"
+"$REPO/scripts/prepare.sh"
+"$REPO/scripts/build.sh"
+ours='rust/kernel/(mm|kunit/suite)|rust/helpers/mm|samples/rust/rust_mmap'
+fail=0
+
+stage "rustfmtcheck"
+if ! kmake RUSTFMT="$HOME/.cargo/bin/rustfmt" rustfmtcheck >"$LOGDIR/rustfmt.log" 2>&1; then
+	cat "$LOGDIR/rustfmt.log" | head -n 40; echo "rustfmt: FAILED"; fail=1
+fi
+
+stage "clippy (CLIPPY=1)"
+# Force the Rust objects to be re-checked by clippy.
+touch "$TREE/rust/kernel/lib.rs"
+kmake CLIPPY=1 bzImage >"$LOGDIR/clippy.log" 2>&1 || { tail -n 30 "$LOGDIR/clippy.log"; fail=1; }
+if grep -E "^(warning|error)" -A6 "$LOGDIR/clippy.log" | grep -qE "$ours"; then
+	grep -E "^(warning|error)" -A6 "$LOGDIR/clippy.log" | head -n 60; echo "clippy: warnings in our files"; fail=1
+fi
+touch "$TREE/rust/kernel/lib.rs"
+
+stage "rustdoc"
+kmake rustdoc >"$LOGDIR/rustdoc.log" 2>&1 || { tail -n 30 "$LOGDIR/rustdoc.log"; fail=1; }
+if grep -E "^(warning|error)" -A6 "$LOGDIR/rustdoc.log" | grep -qE "$ours"; then
+	grep -E "^(warning|error)" -A6 "$LOGDIR/rustdoc.log" | head -n 60; echo "rustdoc: warnings in our files"; fail=1
+fi
+
+stage "checkpatch over patches/"
+for p in "$REPO"/patches/*.patch; do
+	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree -q --ignore FILE_PATH_CHANGES "$p"); then
+		echo "checkpatch: $(basename "$p") FAILED"; fail=1
+	fi
+done
+[ $fail = 0 ] && stage "lint clean" || die "lint found problems (logs in $LOGDIR)"
