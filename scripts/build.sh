@@ -5,17 +5,21 @@ set -euo pipefail
 
 KCONF="$REPO/scripts/rust_mm.kunitconfig"
 mkdir -p "$BUILD"
-if ! cmp -s "$KCONF" "$BUILD/.kunitconfig" || [ ! -f "$BUILD/.config" ]; then
+# Every option we ask for must be in .config (a make run with another rustc
+# can silently turn CONFIG_RUST off, so this is checked every time).
+config_ok() {
+	local line bad=0
+	while read -r line; do
+		case "$line" in CONFIG_*) ;; *) continue;; esac
+		grep -qx "$line" "$BUILD/.config" 2>/dev/null || { [ "${1:-}" = quiet ] || echo "config: $line did not stick" >&2; bad=1; }
+	done <"$KCONF"
+	return $bad
+}
+if ! cmp -s "$KCONF" "$BUILD/.kunitconfig" || ! config_ok quiet; then
 	stage "configuring from $(basename "$KCONF")"
 	cp "$KCONF" "$BUILD/.config"
 	kmake olddefconfig >"$LOGDIR/config.log" 2>&1 || { tail -n 30 "$LOGDIR/config.log"; die "olddefconfig failed"; }
-	# Every option we asked for must have survived olddefconfig.
-	bad=0
-	while read -r line; do
-		case "$line" in CONFIG_*) ;; *) continue;; esac
-		grep -qx "$line" "$BUILD/.config" || { echo "config: $line did not stick" >&2; bad=1; }
-	done <"$KCONF"
-	[ $bad = 0 ] || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-19 rustavailable)"
+	config_ok || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-19 RUSTC=/usr/bin/rustc BINDGEN=$BINDGEN rustavailable)"
 	cp "$KCONF" "$BUILD/.kunitconfig"
 fi
 
@@ -31,4 +35,5 @@ if grep -nE "^(warning|error)" -A4 "$log" | grep -E "rust/kernel/(mm|kunit)|samp
 	grep -nE "^warning" -A6 "$log" | head -n 60
 	die "the build printed warnings in our files (log: $log)"
 fi
+config_ok || die "the build changed the configuration (see $log)"
 stage "kernel built: $BUILD/arch/x86/boot/bzImage"

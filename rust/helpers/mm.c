@@ -141,3 +141,33 @@ void rust_helper_might_sleep(void)
 {
 	might_sleep();
 }
+
+/*
+ * current->mm, read in C: bindgen's layout of struct task_struct does not
+ * match the compiler's on this configuration, so Rust must not read its fields.
+ */
+struct mm_struct *rust_helper_current_mm(void)
+{
+	return current->mm;
+}
+
+/*
+ * Offsets of the fields kernel::mm reads directly, as C lays them out; a KUnit
+ * test compares them with bindgen's layout.
+ */
+size_t rust_helper_mm_field_offset(int field)
+{
+	switch (field) {
+	case 0: return offsetof(struct vm_area_struct, vm_start);
+	case 1: return offsetof(struct vm_area_struct, vm_end);
+	case 2: return offsetof(struct vm_area_struct, vm_mm);
+	case 3: return offsetof(struct vm_area_struct, vm_page_prot);
+	case 4: return offsetof(struct vm_area_struct, vm_flags);
+	case 5: return offsetof(struct vm_area_struct, vm_pgoff);
+	case 6: return offsetof(struct vm_area_struct, vm_file);
+	case 7: return offsetof(struct vm_area_struct, vm_ops);
+	case 8: return offsetof(struct vm_area_struct, vm_private_data);
+	case 9: return offsetof(struct mm_struct, mm_users);
+	}
+	return (size_t)-1;
+}

@@ -176,12 +176,10 @@ impl MmWithUser {
     /// assert!(MmWithUser::current().is_none());
     /// ```
     pub fn current() -> Option<ARef<MmWithUser>> {
-        // SAFETY: `get_current` has no requirements; the task is valid while it runs.
-        let task = unsafe { bindings::get_current() };
         // SAFETY: Only the current task changes its own `mm` (exec, exit, `kthread_use_mm`), so
         // reading it from that task is race-free, and while it is set the task owns an `mmget`
-        // reference on it.
-        let mm = unsafe { (*task).mm };
+        // reference on it. (Read in C: bindgen's `task_struct` layout is not reliable.)
+        let mm = unsafe { bindings::current_mm() };
         if mm.is_null() {
             return None;
         }
@@ -381,7 +379,10 @@ impl MmWithUser {
         // SAFETY: We just took the mmap read lock.
         let mmap = unsafe { MmapReadGuard::new(self) };
         let vma: *const VmaRef = mmap.vma_lookup(addr)?;
-        Some((StableVma(Stable::Mmap(mmap, vma)), Ctx::make()))
+        Some((
+            StableVma(Stable::Mmap { _guard: mmap, vma }),
+            Ctx::make(),
+        ))
     }
 }
 
@@ -393,10 +394,13 @@ pub struct StableVma<'a>(Stable<'a>);
 
 /// # Invariants
 ///
-/// In `Mmap`, the pointer is a VMA of the mm whose mmap read lock the guard holds.
+/// In `Mmap`, `vma` is a VMA of the mm whose mmap read lock the guard holds.
 enum Stable<'a> {
     Vma(VmaReadGuard<'a>),
-    Mmap(MmapReadGuard<'a>, *const VmaRef),
+    Mmap {
+        _guard: MmapReadGuard<'a>,
+        vma: *const VmaRef,
+    },
 }
 
 impl StableVma<'_> {
@@ -416,7 +420,7 @@ impl Deref for StableVma<'_> {
             Stable::Vma(g) => g,
             // SAFETY: By the invariant of `Stable` the VMA is stable while the guard, which lives
             // at least as long as `&self`, holds the mmap read lock.
-            Stable::Mmap(_, vma) => unsafe { &**vma },
+            Stable::Mmap { vma, .. } => unsafe { &**vma },
         }
     }
 }

@@ -191,16 +191,14 @@ macro_rules! kunit_suite {
             ];
             static mut SUITE: $crate::bindings::kunit_suite = $crate::kunit::suite::suite(
                 stringify!($suite),
-                // SAFETY: Only the address is taken; KUnit is the sole user of the array.
-                unsafe { core::ptr::addr_of_mut!(CASES) }.cast(),
+                core::ptr::addr_of_mut!(CASES).cast(),
             );
             // The executor finds built-in suites through this section, as for C's
             // `kunit_test_suites()`.
             #[used]
             #[link_section = ".kunit_test_suites"]
             static mut REGISTRATION: *mut $crate::bindings::kunit_suite =
-                // SAFETY: Only the address is taken; KUnit is the sole user of the suite.
-                unsafe { core::ptr::addr_of_mut!(SUITE) };
+                core::ptr::addr_of_mut!(SUITE);
         };
     };
 }

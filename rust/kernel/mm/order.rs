@@ -125,18 +125,6 @@ impl<'a, L: Level> Ctx<'a, L> {
             _not_send: PhantomData,
         }
     }
-
-    /// Returns the token for a lock of level `M` taken while this token's locks are held.
-    ///
-    /// The child borrows `self` mutably, so `self` cannot be used again until the child (and the
-    /// guard it was returned with) are gone.
-    #[inline]
-    pub(crate) fn child<M: Level>(&mut self) -> Ctx<'_, M>
-    where
-        L: Before<M>,
-    {
-        Ctx::make()
-    }
 }
 
 impl<'a, L: Sleepable> Ctx<'a, L> {

@@ -24,6 +24,9 @@ const BASE: usize = 0x1000_0000;
 const A: (usize, usize) = (BASE, BASE + 4 * PAGE_SIZE);
 const B: (usize, usize) = (BASE + 6 * PAGE_SIZE, BASE + 8 * PAGE_SIZE);
 const C: (usize, usize) = (BASE + 16 * PAGE_SIZE, BASE + 20 * PAGE_SIZE);
+/// Free space above `C` for mappings made by single tests.
+const D: (usize, usize) = (BASE + 32 * PAGE_SIZE, BASE + 36 * PAGE_SIZE);
+const PROT_RW: u32 = bindings::PROT_READ | bindings::PROT_WRITE;
 
 /// A fresh address space adopted by the current kernel thread, with regions `A`, `B`, `C`.
 struct TestMm {
@@ -45,14 +48,14 @@ impl TestMm {
         let mm = unsafe { ARef::from_raw(core::ptr::NonNull::from(MmWithUser::from_raw(raw))) };
         let this = TestMm { mm };
         for (start, end) in [A, B, C] {
-            this.map(start, end - start, bindings::PROT_READ | bindings::PROT_WRITE)?;
+            this.map(start, end - start, PROT_RW, bindings::MAP_PRIVATE)?;
         }
         Ok(this)
     }
 
-    /// `mmap(addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)` in the test mm.
-    fn map(&self, addr: usize, len: usize, prot: u32) -> TestResult {
-        let flags = bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED;
+    /// `mmap(addr, len, prot, kind | MAP_ANONYMOUS | MAP_FIXED)` in the test mm.
+    fn map(&self, addr: usize, len: usize, prot: u32, kind: u32) -> TestResult {
+        let flags = kind | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED;
         // SAFETY: The current kthread uses `self.mm`; `vm_mmap` maps into `current->mm`.
         let ret = unsafe {
             bindings::vm_mmap(
@@ -111,6 +114,29 @@ macro_rules! root_ctx {
 
 fn kthread_has_no_mm() -> TestResult {
     kunit_check!(MmWithUser::current().is_none());
+    Ok(())
+}
+
+fn bindgen_layout_matches_c() -> TestResult {
+    use bindings::{mm_struct as M, vm_area_struct as V};
+    use core::mem::offset_of;
+    let rust = [
+        offset_of!(V, __bindgen_anon_1.__bindgen_anon_1.vm_start),
+        offset_of!(V, __bindgen_anon_1.__bindgen_anon_1.vm_end),
+        offset_of!(V, vm_mm),
+        offset_of!(V, vm_page_prot),
+        offset_of!(V, __bindgen_anon_2.vm_flags),
+        offset_of!(V, vm_pgoff),
+        offset_of!(V, vm_file),
+        offset_of!(V, vm_ops),
+        offset_of!(V, vm_private_data),
+        offset_of!(M, __bindgen_anon_1.mm_users),
+    ];
+    for (i, off) in rust.iter().enumerate() {
+        // SAFETY: FFI call without requirements.
+        let c = unsafe { bindings::mm_field_offset(i as _) };
+        kunit_check!(c == *off, "field {}: C offset {} != bindgen offset {}", i, c, off);
+    }
     Ok(())
 }
 
@@ -358,9 +384,13 @@ fn flags_change_visible_to_later_reader() -> TestResult {
 
 fn flags_change_updates_page_prot() -> TestResult {
     let t = TestMm::new()?;
+    // A shared writable mapping: its `vm_page_prot` is writable (private ones are COW, mapped
+    // read-only until written).
+    t.map(D.0, D.1 - D.0, PROT_RW, bindings::MAP_SHARED)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
-    let w = mmap.vma_write_at(&mut ctx, A.0).ok_or(TestError::Failed)?;
+    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    kunit_check!(w.flags() & flags::SHARED != 0 && !w.is_anonymous());
     let before = w.page_prot();
     // Seal read-only: no write now, and no write through `mprotect` later either.
     w.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;
@@ -428,6 +458,7 @@ fn lock_vma_misses_unmapped() -> TestResult {
 crate::kunit_suite!(
     rust_mm_handles,
     [
+        bindgen_layout_matches_c,
         kthread_has_no_mm,
         current_mm_after_use_mm,
         mmget_not_zero_while_users,
