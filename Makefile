@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test run lint bench clean
+.PHONY: all setup prepare build test run lint bench fmt clean
 all: test
 
 setup:
@@ -16,5 +16,7 @@ lint:
 	@scripts/lint.sh
 bench:
 	@scripts/bench.sh
+fmt:
+	@scripts/fmt.sh
 clean:
 	rm -rf "$${XDG_CACHE_HOME:-$$HOME/.cache}/rust-mm-locking/build" "$${XDG_CACHE_HOME:-$$HOME/.cache}/rust-mm-locking/tree"

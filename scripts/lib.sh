@@ -22,7 +22,7 @@ kmake() {
 		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
 }
 # Repository directories that mirror kernel-tree paths.
-OVERLAY_DIRS="rust samples Documentation tools"
+OVERLAY_DIRS="rust samples Documentation tools include"
 if [ -n "${KDIR:-}" ]; then
 	TREE="$CACHE/tree-kdir"
 	BUILD="$CACHE/build-kdir"

@@ -379,10 +379,7 @@ impl MmWithUser {
         // SAFETY: We just took the mmap read lock.
         let mmap = unsafe { MmapReadGuard::new(self) };
         let vma: *const VmaRef = mmap.vma_lookup(addr)?;
-        Some((
-            StableVma(Stable::Mmap { _guard: mmap, vma }),
-            Ctx::make(),
-        ))
+        Some((StableVma(Stable::Mmap { _guard: mmap, vma }), Ctx::make()))
     }
 }
 

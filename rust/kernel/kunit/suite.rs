@@ -2,9 +2,9 @@
 
 //! KUnit suites written as ordinary Rust functions.
 //!
-//! Each test is a plain `fn() -> TestResult`. [`kunit_suite!`] registers a list of such functions
-//! as one KUnit suite: every function becomes a `struct kunit_case` under its own name, so KTAP
-//! reports pass, failure or skip per function.
+//! Each test is a plain `fn() -> TestResult`. [`kunit_suite!`](crate::kunit_suite) registers a
+//! list of such functions as one KUnit suite: every function becomes a `struct kunit_case` under
+//! its own name, so KTAP reports pass, failure or skip per function.
 //!
 //! C header: [`include/kunit/test.h`](srctree/include/kunit/test.h)
 //!
@@ -50,7 +50,8 @@ impl From<Error> for TestError {
     }
 }
 
-/// Fails the current test (returns [`TestError::Failed`]) unless `cond` holds.
+/// Fails the current test (returns [`TestError::Failed`](crate::kunit::suite::TestError)) unless
+/// `cond` holds.
 ///
 /// Prints a KTAP diagnostic naming the file, line and condition.
 #[macro_export]
@@ -107,7 +108,9 @@ macro_rules! kunit_check_eq {
 #[macro_export]
 macro_rules! kunit_skip {
     ($reason:literal) => {
-        return Err($crate::kunit::suite::TestError::Skipped($crate::c_str!($reason)))
+        return Err($crate::kunit::suite::TestError::Skipped($crate::c_str!(
+            $reason
+        )))
     };
 }
 
@@ -137,11 +140,11 @@ pub unsafe fn run_case(test: *mut bindings::kunit, f: fn() -> TestResult) {
     unsafe { core::ptr::write_volatile(core::ptr::addr_of_mut!((*test).status), status) };
 }
 
-/// Builds one `struct kunit_case` (used by [`kunit_suite!`]).
+/// Builds one `struct kunit_case` (used by [`kunit_suite!`](crate::kunit_suite)).
 #[doc(hidden)]
 pub const fn case(
     name: &'static CStr,
-    run: unsafe extern "C" fn(*mut bindings::kunit),
+    run: extern "C" fn(*mut bindings::kunit),
 ) -> bindings::kunit_case {
     // SAFETY: All-zero is a valid `kunit_case` (null pointers, `None` callbacks, zero attributes),
     // the same as the unnamed fields of a C designated initialiser.
@@ -180,7 +183,7 @@ macro_rules! kunit_suite {
             const N: usize = [$(stringify!($test)),+].len();
             static mut CASES: [$crate::bindings::kunit_case; N + 1] = [
                 $({
-                    unsafe extern "C" fn run(test: *mut $crate::bindings::kunit) {
+                    extern "C" fn run(test: *mut $crate::bindings::kunit) {
                         // SAFETY: KUnit calls this with the `struct kunit` of the running case.
                         unsafe { $crate::kunit::suite::run_case(test, $test) }
                     }

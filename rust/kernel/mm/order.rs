@@ -63,7 +63,14 @@ pub enum PageTableLock {}
 macro_rules! levels {
     ($($l:ident),*) => { $(impl private::Sealed for $l {} impl Level for $l {})* };
 }
-levels!(Unlocked, MmapLock, VmaLock, IMmapLock, AnonVmaLock, PageTableLock);
+levels!(
+    Unlocked,
+    MmapLock,
+    VmaLock,
+    IMmapLock,
+    AnonVmaLock,
+    PageTableLock
+);
 
 macro_rules! order {
     ($first:ident $(, $rest:ident)*) => {
@@ -72,7 +79,14 @@ macro_rules! order {
     };
     () => {};
 }
-order!(Unlocked, MmapLock, VmaLock, IMmapLock, AnonVmaLock, PageTableLock);
+order!(
+    Unlocked,
+    MmapLock,
+    VmaLock,
+    IMmapLock,
+    AnonVmaLock,
+    PageTableLock
+);
 
 impl Sleepable for Unlocked {}
 impl Sleepable for MmapLock {}

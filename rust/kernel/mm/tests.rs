@@ -135,7 +135,13 @@ fn bindgen_layout_matches_c() -> TestResult {
     for (i, off) in rust.iter().enumerate() {
         // SAFETY: FFI call without requirements.
         let c = unsafe { bindings::mm_field_offset(i as _) };
-        kunit_check!(c == *off, "field {}: C offset {} != bindgen offset {}", i, c, off);
+        kunit_check!(
+            c == *off,
+            "field {}: C offset {} != bindgen offset {}",
+            i,
+            c,
+            off
+        );
     }
     Ok(())
 }
@@ -361,7 +367,9 @@ fn downgrade_keeps_mm_and_reenables_vma_readers() -> TestResult {
     // Still locked for read: writers excluded, readers admitted, VMAs still there.
     kunit_check!(!mmap_write_free(&t.mm));
     kunit_check!(mmap_read_free(&t.mm));
-    kunit_check!(mmap.vma_lookup(C.0).is_some_and(|v| v.flags() & flags::DONTDUMP != 0));
+    kunit_check!(mmap
+        .vma_lookup(C.0)
+        .is_some_and(|v| v.flags() & flags::DONTDUMP != 0));
     // VMA write locks ended with the downgrade.
     kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.0).is_some());
     Ok(())

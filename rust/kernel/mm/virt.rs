@@ -122,14 +122,14 @@ impl VmaRef {
     #[inline]
     pub fn start(&self) -> usize {
         // SAFETY: Readable under any stabilising lock (type invariant).
-        unsafe { (*self.as_raw()).__bindgen_anon_1.__bindgen_anon_1.vm_start as usize }
+        unsafe { (*self.as_raw()).__bindgen_anon_1.__bindgen_anon_1.vm_start }
     }
 
     /// Exclusive end address (`vm_end`).
     #[inline]
     pub fn end(&self) -> usize {
         // SAFETY: Readable under any stabilising lock (type invariant).
-        unsafe { (*self.as_raw()).__bindgen_anon_1.__bindgen_anon_1.vm_end as usize }
+        unsafe { (*self.as_raw()).__bindgen_anon_1.__bindgen_anon_1.vm_end }
     }
 
     /// Length in bytes.
@@ -154,7 +154,7 @@ impl VmaRef {
     #[inline]
     pub fn pgoff(&self) -> usize {
         // SAFETY: Readable under any stabilising lock (type invariant).
-        unsafe { (*self.as_raw()).vm_pgoff as usize }
+        unsafe { (*self.as_raw()).vm_pgoff }
     }
 
     /// The VMA flags (`vm_flags`, see [`flags`]).
