@@ -9,6 +9,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/rmap.h>
 #include <linux/sched/mm.h>
 
 void rust_helper_mmgrab(struct mm_struct *mm)
@@ -170,4 +171,252 @@ size_t rust_helper_mm_field_offset(int field)
 	case 9: return offsetof(struct mm_struct, mm_users);
 	}
 	return (size_t)-1;
+}
+
+/* Page tables (rust/kernel/mm/pgtable.rs). */
+
+/*
+ * Walk to the PMD entry that covers @addr. Returns NULL if a higher level is
+ * empty, bad or a leaf (huge) entry. This is a traversal: it takes no lock and
+ * needs only a stable VMA ("Page tables" in Documentation/mm/process_addrs.rst).
+ */
+static pmd_t *rust_mm_walk_pmd(struct mm_struct *mm, unsigned long addr)
+{
+	pgd_t *pgd = pgd_offset(mm, addr);
+	p4d_t *p4d;
+	pud_t *pud, pudval;
+
+	if (pgd_none(pgdp_get(pgd)) || pgd_bad(pgdp_get(pgd)))
+		return NULL;
+	p4d = p4d_offset(pgd, addr);
+	if (p4d_none(p4dp_get(p4d)) || p4d_bad(p4dp_get(p4d)))
+		return NULL;
+	pud = pud_offset(p4d, addr);
+	pudval = pudp_get(pud);
+	if (pud_none(pudval) || pud_leaf(pudval) || pud_bad(pudval))
+		return NULL;
+	return pmd_offset(pud, addr);
+}
+
+pte_t *rust_helper_rust_mm_pte_lock(struct mm_struct *mm, unsigned long addr,
+				    spinlock_t **ptl)
+{
+	pmd_t *pmd = rust_mm_walk_pmd(mm, addr);
+
+	if (!pmd)
+		return NULL;
+	/* NULL if there is no PTE table (pmd none, huge, or being changed). */
+	return pte_offset_map_lock(mm, pmd, addr, ptl);
+}
+
+void rust_helper_rust_mm_pte_unlock(pte_t *pte, spinlock_t *ptl)
+{
+	pte_unmap_unlock(pte, ptl);
+}
+
+pte_t rust_helper_ptep_get(pte_t *ptep)
+{
+	return ptep_get(ptep);
+}
+
+bool rust_helper_pte_present(pte_t pte)
+{
+	return pte_present(pte);
+}
+
+bool rust_helper_pte_none(pte_t pte)
+{
+	return pte_none(pte);
+}
+
+unsigned long rust_helper_pte_pfn(pte_t pte)
+{
+	return pte_pfn(pte);
+}
+
+bool rust_helper_pte_write(pte_t pte)
+{
+	return pte_write(pte);
+}
+
+bool rust_helper_pte_dirty(pte_t pte)
+{
+	return pte_dirty(pte);
+}
+
+bool rust_helper_pte_young(pte_t pte)
+{
+	return pte_young(pte);
+}
+
+/*
+ * Write-protect and clean one present PTE, moving its dirty bit to the folio,
+ * as page_vma_mkclean_one() does. Caller holds the PTE lock.
+ * Returns whether the PTE was dirty.
+ */
+bool rust_helper_rust_mm_pte_mkclean(struct vm_area_struct *vma,
+				     unsigned long addr, pte_t *ptep)
+{
+	pte_t entry = ptep_get(ptep);
+	struct folio *folio;
+	bool dirty;
+
+	if (!pte_present(entry) || (!pte_dirty(entry) && !pte_write(entry)))
+		return false;
+	flush_cache_page(vma, addr, pte_pfn(entry));
+	entry = ptep_clear_flush(vma, addr, ptep);
+	dirty = pte_dirty(entry);
+	entry = pte_mkclean(pte_wrprotect(entry));
+	set_pte_at(vma->vm_mm, addr, ptep, entry);
+	if (dirty) {
+		folio = vm_normal_folio(vma, addr, entry);
+		if (folio)
+			folio_mark_dirty(folio);
+	}
+	return dirty;
+}
+
+spinlock_t *rust_helper_rust_mm_pmd_lock(struct mm_struct *mm,
+					 unsigned long addr, pmd_t **pmdp)
+{
+	pmd_t *pmd = rust_mm_walk_pmd(mm, addr);
+
+	if (!pmd)
+		return NULL;
+	*pmdp = pmd;
+	return pmd_lock(mm, pmd);
+}
+
+pmd_t rust_helper_pmdp_get(pmd_t *pmdp)
+{
+	return pmdp_get(pmdp);
+}
+
+bool rust_helper_pmd_none(pmd_t pmd)
+{
+	return pmd_none(pmd);
+}
+
+bool rust_helper_pmd_leaf(pmd_t pmd)
+{
+	return pmd_leaf(pmd);
+}
+
+void rust_helper_spin_unlock_ptl(spinlock_t *ptl)
+{
+	spin_unlock(ptl);
+}
+
+void rust_helper_rust_mm_page_table_lock(struct mm_struct *mm)
+{
+	spin_lock(&mm->page_table_lock);
+}
+
+void rust_helper_rust_mm_page_table_unlock(struct mm_struct *mm)
+{
+	spin_unlock(&mm->page_table_lock);
+}
+
+bool rust_helper_rust_mm_page_table_is_locked(struct mm_struct *mm)
+{
+	return spin_is_locked(&mm->page_table_lock);
+}
+
+/* Reverse-map locks (rust/kernel/mm/rmap.rs). */
+
+void rust_helper_i_mmap_lock_read(struct address_space *mapping)
+{
+	i_mmap_lock_read(mapping);
+}
+
+void rust_helper_i_mmap_unlock_read(struct address_space *mapping)
+{
+	i_mmap_unlock_read(mapping);
+}
+
+void rust_helper_i_mmap_lock_write(struct address_space *mapping)
+{
+	i_mmap_lock_write(mapping);
+}
+
+void rust_helper_i_mmap_unlock_write(struct address_space *mapping)
+{
+	i_mmap_unlock_write(mapping);
+}
+
+void rust_helper_i_mmap_assert_locked(struct address_space *mapping)
+{
+	i_mmap_assert_locked(mapping);
+}
+
+struct rb_root_cached *rust_helper_rust_mm_i_mmap_root(struct address_space *mapping)
+{
+	return &mapping->i_mmap;
+}
+
+struct address_space *rust_helper_rust_mm_file_mapping(struct file *file)
+{
+	return file->f_mapping;
+}
+
+unsigned int rust_helper_rust_mm_file_flags(struct file *file)
+{
+	return file->f_flags;
+}
+
+bool rust_helper_rust_mm_file_writable(struct file *file)
+{
+	return file->f_mode & FMODE_WRITE;
+}
+
+struct file *rust_helper_rust_mm_vma_file(struct vm_area_struct *vma)
+{
+	return vma->vm_file;
+}
+
+void rust_helper_anon_vma_lock_read(struct anon_vma *anon_vma)
+{
+	anon_vma_lock_read(anon_vma);
+}
+
+void rust_helper_anon_vma_unlock_read(struct anon_vma *anon_vma)
+{
+	anon_vma_unlock_read(anon_vma);
+}
+
+void rust_helper_anon_vma_lock_write(struct anon_vma *anon_vma)
+{
+	anon_vma_lock_write(anon_vma);
+}
+
+void rust_helper_anon_vma_unlock_write(struct anon_vma *anon_vma)
+{
+	anon_vma_unlock_write(anon_vma);
+}
+
+struct rb_root_cached *rust_helper_rust_mm_anon_vma_root(struct anon_vma *anon_vma)
+{
+	return &anon_vma->rb_root;
+}
+
+struct vm_area_struct *rust_helper_rust_mm_avc_vma(struct anon_vma_chain *avc)
+{
+	return avc->vma;
+}
+
+struct anon_vma *rust_helper_rust_mm_vma_anon_vma(struct vm_area_struct *vma)
+{
+	return READ_ONCE(vma->anon_vma);
+}
+
+/* For the KUnit tests of kernel::mm. */
+
+unsigned long rust_helper_rust_mm_page_to_pfn(struct page *page)
+{
+	return page_to_pfn(page);
+}
+
+void rust_helper_put_page(struct page *page)
+{
+	put_page(page);
 }

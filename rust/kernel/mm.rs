@@ -28,10 +28,14 @@ use crate::{
 use core::{marker::PhantomData, ops::Deref, ptr::NonNull};
 
 pub mod order;
+pub mod pgtable;
+pub mod rmap;
 pub mod virt;
 
 #[cfg(CONFIG_KUNIT)]
 mod tests;
+#[cfg(CONFIG_KUNIT)]
+mod tests_pgtable;
 
 use order::{Before, Ctx, MmapLock, VmaLock};
 use virt::{VmaReadGuard, VmaRef, VmaWriteGuard};

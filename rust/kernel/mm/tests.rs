@@ -21,20 +21,20 @@ use crate::{
 
 /// Where the test mappings live: three anonymous regions with gaps, so they never merge.
 const BASE: usize = 0x1000_0000;
-const A: (usize, usize) = (BASE, BASE + 4 * PAGE_SIZE);
-const B: (usize, usize) = (BASE + 6 * PAGE_SIZE, BASE + 8 * PAGE_SIZE);
-const C: (usize, usize) = (BASE + 16 * PAGE_SIZE, BASE + 20 * PAGE_SIZE);
+pub(super) const A: (usize, usize) = (BASE, BASE + 4 * PAGE_SIZE);
+pub(super) const B: (usize, usize) = (BASE + 6 * PAGE_SIZE, BASE + 8 * PAGE_SIZE);
+pub(super) const C: (usize, usize) = (BASE + 16 * PAGE_SIZE, BASE + 20 * PAGE_SIZE);
 /// Free space above `C` for mappings made by single tests.
-const D: (usize, usize) = (BASE + 32 * PAGE_SIZE, BASE + 36 * PAGE_SIZE);
-const PROT_RW: u32 = bindings::PROT_READ | bindings::PROT_WRITE;
+pub(super) const D: (usize, usize) = (BASE + 32 * PAGE_SIZE, BASE + 36 * PAGE_SIZE);
+pub(super) const PROT_RW: u32 = bindings::PROT_READ | bindings::PROT_WRITE;
 
 /// A fresh address space adopted by the current kernel thread, with regions `A`, `B`, `C`.
-struct TestMm {
-    mm: ARef<MmWithUser>,
+pub(super) struct TestMm {
+    pub(super) mm: ARef<MmWithUser>,
 }
 
 impl TestMm {
-    fn new() -> core::result::Result<Self, TestError> {
+    pub(super) fn new() -> core::result::Result<Self, TestError> {
         // SAFETY: FFI call without requirements.
         let raw = unsafe { bindings::mm_alloc() };
         if raw.is_null() {
@@ -54,7 +54,7 @@ impl TestMm {
     }
 
     /// `mmap(addr, len, prot, kind | MAP_ANONYMOUS | MAP_FIXED)` in the test mm.
-    fn map(&self, addr: usize, len: usize, prot: u32, kind: u32) -> TestResult {
+    pub(super) fn map(&self, addr: usize, len: usize, prot: u32, kind: u32) -> TestResult {
         let flags = kind | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED;
         // SAFETY: The current kthread uses `self.mm`; `vm_mmap` maps into `current->mm`.
         let ret = unsafe {
@@ -65,6 +65,32 @@ impl TestMm {
                 prot as _,
                 flags as _,
                 0,
+            )
+        };
+        kunit_check_eq!(ret as usize, addr);
+        Ok(())
+    }
+}
+
+impl TestMm {
+    /// `mmap(addr, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, file, pgoff pages)`.
+    pub(super) fn map_file(
+        &self,
+        file: *mut bindings::file,
+        addr: usize,
+        len: usize,
+        pgoff: usize,
+    ) -> TestResult {
+        let flags = bindings::MAP_SHARED | bindings::MAP_FIXED;
+        // SAFETY: The current kthread uses `self.mm`; the caller holds a reference on `file`.
+        let ret = unsafe {
+            bindings::vm_mmap(
+                file,
+                addr as _,
+                len as _,
+                PROT_RW as _,
+                flags as _,
+                (pgoff * PAGE_SIZE) as _,
             )
         };
         kunit_check_eq!(ret as usize, addr);
@@ -111,6 +137,7 @@ macro_rules! root_ctx {
         unsafe { Ctx::new() }
     };
 }
+pub(super) use root_ctx;
 
 fn kthread_has_no_mm() -> TestResult {
     kunit_check!(MmWithUser::current().is_none());

@@ -22,7 +22,8 @@
 use crate::{
     bindings,
     error::{code::EINVAL, Result},
-    mm::Mm,
+    fs::File,
+    mm::{rmap::AnonVma, Mm},
     types::Opaque,
 };
 use core::{marker::PhantomData, ops::Deref};
@@ -182,8 +183,27 @@ impl VmaRef {
     /// Whether a file backs the VMA (`vm_file` is set; "written once on initial map").
     #[inline]
     pub fn has_file(&self) -> bool {
+        self.file().is_some()
+    }
+
+    /// The file backing the VMA, if any (`vm_file`, "None - written once on initial map").
+    #[inline]
+    pub fn file(&self) -> Option<&File> {
         // SAFETY: Readable under any stabilising lock (type invariant).
-        !unsafe { (*self.as_raw()).vm_file }.is_null()
+        let file = unsafe { bindings::rust_mm_vma_file(self.as_raw()) };
+        // SAFETY: The VMA holds a reference on its file for as long as it exists.
+        (!file.is_null()).then(|| unsafe { File::from_raw(file) })
+    }
+
+    /// The `anon_vma` of the VMA, if a page was ever faulted into it (`anon_vma`, "Reverse
+    /// mapping fields": set non-NULL under mmap read + `page_table_lock`, reset only under mmap,
+    /// VMA and `anon_vma` write locks, so a stable VMA's non-NULL value stays valid).
+    #[inline]
+    pub fn anon_vma(&self) -> Option<&AnonVma> {
+        // SAFETY: Read once (it may go from NULL to non-NULL concurrently).
+        let av = unsafe { bindings::rust_mm_vma_anon_vma(self.as_raw()) };
+        // SAFETY: A stable VMA keeps its `anon_vma` alive through its `anon_vma_chain`.
+        (!av.is_null()).then(|| unsafe { &*av.cast::<AnonVma>() })
     }
 
     /// The identity of the VMA's `vm_ops` table ("written once on initial map by

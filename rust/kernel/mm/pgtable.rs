@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Page-table lock guards.
+//!
+//! `Documentation/mm/process_addrs.rst`, "Page tables" and "Page table locking details":
+//!
+//! - **Traversing** page tables needs only a stable VMA; **zapping** entries likewise; both are
+//!   available from any `&VmaRef`, whichever lock (mmap, VMA, rmap) made it stable.
+//! - **Changing** an entry needs the lock of that page table: `mm->page_table_lock` for the upper
+//!   levels ([`PageTableLockGuard`]), the PMD lock ([`PmdGuard`]) or the PTE lock
+//!   ([`PteGuard`], taken with `pte_offset_map_lock`, released with `pte_unmap_unlock`).
+//! - Reads of entries must be read-once (`ptep_get`), and modifications that care about the old
+//!   value must be hardware-atomic ("Atomicity"). [`PteGuard`] only offers such operations.
+//! - **Installing** entries needs the mmap or VMA lock, *not* an rmap lock (warning in "Locking
+//!   rules": `free_pgtables` may race). Nothing in this module installs entries; installing is
+//!   done by fault handling (`kernel::mm::fault`) which only exists under the mmap or VMA lock.
+//! - **Freeing** page tables is internal to mm (`free_pgtables`): it assumes nobody can reach
+//!   the range through the rmap or a fault, which no driver can guarantee, so no API exposes it.
+//!
+//! All these locks are spinlocks: their guards hand out a [`Ctx`] at [`PageTableLock`] level,
+//! which is not [`Sleepable`](super::order::Sleepable) and comes last in the `mm/rmap.c` order,
+//! so no sleeping mm lock can be taken while a guard lives, and the parent token is borrowed.
+
+use crate::{
+    bindings,
+    mm::{
+        order::{Before, Ctx, PageTableLock},
+        virt::VmaRef,
+        Mm,
+    },
+    page::PAGE_SIZE,
+};
+use core::{marker::PhantomData, ptr::NonNull};
+
+/// Number of bytes one PTE table maps (`PMD_SIZE`).
+pub const PMD_SIZE: usize = 1 << bindings::PMD_SHIFT;
+
+/// One page-table entry, as read once (`ptep_get`).
+#[derive(Clone, Copy)]
+pub struct Pte(bindings::pte_t);
+
+impl Pte {
+    /// `pte_none`: the entry is empty.
+    #[inline]
+    pub fn is_none(self) -> bool {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_none(self.0) }
+    }
+
+    /// `pte_present`: the entry maps a page.
+    #[inline]
+    pub fn is_present(self) -> bool {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_present(self.0) }
+    }
+
+    /// `pte_pfn`: the page frame number (meaningful only if present).
+    #[inline]
+    pub fn pfn(self) -> usize {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_pfn(self.0) }
+    }
+
+    /// `pte_write`: writable.
+    #[inline]
+    pub fn is_writable(self) -> bool {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_write(self.0) }
+    }
+
+    /// `pte_dirty`: written since last cleaned.
+    #[inline]
+    pub fn is_dirty(self) -> bool {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_dirty(self.0) }
+    }
+
+    /// `pte_young`: accessed since last aged.
+    #[inline]
+    pub fn is_young(self) -> bool {
+        // SAFETY: Pure function of the value.
+        unsafe { bindings::pte_young(self.0) }
+    }
+}
+
+/// Holds the PTE lock of the page table that maps one address of a stable VMA.
+///
+/// `process_addrs.rst`, "Page table installation": the PTE lock is taken with
+/// `pte_offset_map_lock`, which re-checks the PMD so a concurrent THP collapse cannot remove the
+/// table from under us, and keeps an RCU read lock until `pte_unmap_unlock`. The guard borrows
+/// the VMA (so it cannot outlive the lock that makes the VMA stable) and the lock token (so no
+/// sleeping lock can be taken while it lives). `!Send`.
+///
+/// # Examples
+///
+/// ```
+/// use kernel::mm::{order::Ctx, pgtable::PteGuard, MmWithUser};
+///
+/// /// Counts present PTEs in `[start, end)` of one VMA, like `mincore`.
+/// fn resident(mm: &MmWithUser, start: usize, end: usize) -> usize {
+///     // SAFETY: Called from a context that holds no mm lock.
+///     let mut ctx = unsafe { Ctx::new() };
+///     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
+///     let Some(vma) = mmap.vma_lookup(start) else { return 0 };
+///     let mut n = 0;
+///     let mut addr = start;
+///     while addr < end.min(vma.end()) {
+///         match PteGuard::lock(&mut ctx, vma, addr) {
+///             Some((mut pte, _)) => loop {
+///                 n += usize::from(pte.get().is_present());
+///                 addr = pte.addr() + kernel::page::PAGE_SIZE;
+///                 if addr >= end.min(vma.end()) || !pte.advance() {
+///                     break;
+///                 }
+///             },
+///             // No page table: skip to the next one.
+///             None => addr = (addr | (kernel::mm::pgtable::PMD_SIZE - 1)) + 1,
+///         }
+///     }
+///     n
+/// }
+/// # let _ = resident;
+/// ```
+///
+/// # Invariants
+///
+/// `ptep` points into the PTE table mapped and locked by `pte_offset_map_lock` at `base` (whose
+/// lock is `ptl`), at the entry for `addr`, which lies inside `vma`. The current task holds
+/// `ptl` until the guard is dropped.
+pub struct PteGuard<'a> {
+    vma: &'a VmaRef,
+    base: NonNull<bindings::pte_t>,
+    ptep: NonNull<bindings::pte_t>,
+    ptl: NonNull<bindings::spinlock_t>,
+    addr: usize,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<'a> PteGuard<'a> {
+    /// Locks the PTE table mapping `addr` of `vma` (`pte_offset_map_lock`).
+    ///
+    /// Returns `None` if `addr` is outside the VMA or there is no PTE table there (an upper level
+    /// is empty, or the PMD maps a huge page). Needs only a stable VMA: traversal is allowed
+    /// under any of the mmap, VMA or rmap locks ("Page tables": "Traversing ... only requires that
+    /// the VMA is kept stable").
+    pub fn lock<L: Before<PageTableLock>>(
+        _ctx: &'a mut Ctx<'_, L>,
+        vma: &'a VmaRef,
+        addr: usize,
+    ) -> Option<(PteGuard<'a>, Ctx<'a, PageTableLock>)> {
+        if !vma.contains(addr) {
+            return None;
+        }
+        let addr = addr & !(PAGE_SIZE - 1);
+        let mut ptl = core::ptr::null_mut();
+        // SAFETY: The VMA is stable, which keeps its mm and the page tables of its range from
+        // being freed (`free_pgtables` needs the VMA unreachable). The token shows that no lock
+        // after the PTE lock is held.
+        let pte = unsafe { bindings::rust_mm_pte_lock(vma.mm().as_raw(), addr as _, &mut ptl) };
+        let base = NonNull::new(pte)?;
+        // INVARIANT: `pte_offset_map_lock` returned the entry for `addr`, locked with `ptl`.
+        Some((
+            PteGuard {
+                vma,
+                base,
+                ptep: base,
+                // SAFETY: A non-null result comes with a non-null lock.
+                ptl: unsafe { NonNull::new_unchecked(ptl) },
+                addr,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        ))
+    }
+
+    /// The (page-aligned) address of the current entry.
+    #[inline]
+    pub fn addr(&self) -> usize {
+        self.addr
+    }
+
+    /// The VMA this entry belongs to.
+    #[inline]
+    pub fn vma(&self) -> &'a VmaRef {
+        self.vma
+    }
+
+    /// Reads the current entry once (`ptep_get`, "Atomicity": page-table reads must not be torn
+    /// or repeated by the compiler).
+    #[inline]
+    pub fn get(&self) -> Pte {
+        // SAFETY: `ptep` is a mapped entry (type invariant).
+        Pte(unsafe { bindings::ptep_get(self.ptep.as_ptr()) })
+    }
+
+    /// Moves to the entry for the next page, if it is in the same PTE table (same lock) and the
+    /// same VMA. Returns `false` (and stays put) otherwise.
+    #[inline]
+    pub fn advance(&mut self) -> bool {
+        let next = self.addr + PAGE_SIZE;
+        if next % PMD_SIZE == 0 || next >= self.vma.end() {
+            return false;
+        }
+        // SAFETY: `next` is in the same PTE table as `addr` (no PMD boundary crossed), so the
+        // entry after `ptep` is in the mapped table.
+        self.ptep = unsafe { NonNull::new_unchecked(self.ptep.as_ptr().add(1)) };
+        // INVARIANT: `ptep` is now the entry for `next`, inside the VMA and the same table.
+        self.addr = next;
+        true
+    }
+
+    /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
+    /// where the architecture needs it; x86 does not); returns whether it was set.
+    ///
+    /// A read-modify-write that cares about the old value, hence a hardware-atomic operation
+    /// ("Atomicity"), under the PTE lock ("Locking rules": changing an entry needs its table's
+    /// lock).
+    pub fn clear_young(&mut self) -> bool {
+        // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
+        unsafe {
+            bindings::ptep_clear_flush_young(self.vma.as_raw(), self.addr as _, self.ptep.as_ptr())
+                != 0
+        }
+    }
+
+    /// Write-protects and cleans a present entry, moving its dirty bit to the folio so no write
+    /// is lost (as `page_vma_mkclean_one`); returns whether the entry was dirty. The next write
+    /// faults again.
+    ///
+    /// Uses `ptep_clear_flush` + `set_pte_at` under the PTE lock ("Atomicity": clearing must be
+    /// atomic; "Locking rules": the table lock must be held).
+    pub fn mkclean(&mut self) -> bool {
+        // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
+        unsafe {
+            bindings::rust_mm_pte_mkclean(self.vma.as_raw(), self.addr as _, self.ptep.as_ptr())
+        }
+    }
+}
+
+impl Drop for PteGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant we hold `ptl`, taken with `pte_offset_map_lock` at `base`.
+        unsafe { bindings::rust_mm_pte_unlock(self.base.as_ptr(), self.ptl.as_ptr()) };
+    }
+}
+
+/// Holds the PMD lock (`pmd_lock`) of the PMD entry covering one address of a stable VMA.
+///
+/// `process_addrs.rst`, "Page table installation": the PMD lock serialises changes of a PMD
+/// entry (e.g. installing a PTE table or a huge page). The guard reads the entry once.
+///
+/// # Invariants
+///
+/// The current task holds `ptl`, the lock of the PMD entry `pmd`, until the guard is dropped.
+pub struct PmdGuard<'a> {
+    pmd: NonNull<bindings::pmd_t>,
+    ptl: NonNull<bindings::spinlock_t>,
+    _vma: PhantomData<&'a VmaRef>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<'a> PmdGuard<'a> {
+    /// Locks the PMD entry covering `addr` of `vma`; `None` if `addr` is outside the VMA or no
+    /// PMD table exists there.
+    pub fn lock<L: Before<PageTableLock>>(
+        _ctx: &'a mut Ctx<'_, L>,
+        vma: &'a VmaRef,
+        addr: usize,
+    ) -> Option<(PmdGuard<'a>, Ctx<'a, PageTableLock>)> {
+        if !vma.contains(addr) {
+            return None;
+        }
+        let mut pmd = core::ptr::null_mut();
+        // SAFETY: The VMA is stable, so its page tables are not freed; the token shows no later
+        // lock is held.
+        let ptl = unsafe { bindings::rust_mm_pmd_lock(vma.mm().as_raw(), addr as _, &mut pmd) };
+        let ptl = NonNull::new(ptl)?;
+        Some((
+            // INVARIANT: `pmd_lock` returned the held lock of `pmd`.
+            PmdGuard {
+                // SAFETY: Set together with a non-null lock.
+                pmd: unsafe { NonNull::new_unchecked(pmd) },
+                ptl,
+                _vma: PhantomData,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        ))
+    }
+
+    /// Whether the PMD entry is empty (`pmd_none` of `pmdp_get`).
+    pub fn is_none(&self) -> bool {
+        // SAFETY: `pmd` is a valid entry (type invariant); read once.
+        unsafe { bindings::pmd_none(bindings::pmdp_get(self.pmd.as_ptr())) }
+    }
+
+    /// Whether the PMD entry maps a huge page directly (`pmd_leaf`).
+    pub fn is_leaf(&self) -> bool {
+        // SAFETY: As above.
+        unsafe { bindings::pmd_leaf(bindings::pmdp_get(self.pmd.as_ptr())) }
+    }
+}
+
+impl Drop for PmdGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: We hold `ptl` (type invariant).
+        unsafe { bindings::spin_unlock_ptl(self.ptl.as_ptr()) };
+    }
+}
+
+/// Holds `mm->page_table_lock`, which serialises changes to the upper page-table levels (PGD,
+/// P4D, PUD; "Page table locking details": "Higher level page table locks").
+///
+/// # Invariants
+///
+/// The current task holds `mm->page_table_lock` until the guard is dropped.
+pub struct PageTableLockGuard<'a> {
+    mm: &'a Mm,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl<'a> PageTableLockGuard<'a> {
+    /// Takes `mm->page_table_lock` of the mm of the stable VMA `vma`.
+    pub fn lock<L: Before<PageTableLock>>(
+        _ctx: &'a mut Ctx<'_, L>,
+        vma: &'a VmaRef,
+    ) -> (PageTableLockGuard<'a>, Ctx<'a, PageTableLock>) {
+        let mm = vma.mm();
+        // SAFETY: The mm is valid while the VMA is stable; the token shows no later lock is held.
+        unsafe { bindings::rust_mm_page_table_lock(mm.as_raw()) };
+        // INVARIANT: We just took the lock.
+        (
+            PageTableLockGuard {
+                mm,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        )
+    }
+
+    /// The mm whose lock is held.
+    pub fn mm(&self) -> &'a Mm {
+        self.mm
+    }
+}
+
+impl Drop for PageTableLockGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: We hold the lock (type invariant).
+        unsafe { bindings::rust_mm_page_table_unlock(self.mm.as_raw()) };
+    }
+}

@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Reverse-map locks: a file's `i_mmap` lock and an `anon_vma` lock.
+//!
+//! `Documentation/mm/process_addrs.rst`, "Terminology" ("rmap locks") and "Using address space
+//! locks" (third bullet): holding `i_mmap_rwsem` (file-backed) or `anon_vma->rwsem` (anonymous)
+//! keeps every VMA in that interval tree stable, so the trees can be walked to reach VMAs
+//! without the mmap lock. Such VMAs can be read and their page tables traversed or zapped, but
+//! no entry may be *installed* through them ("Page tables": installing needs the mmap or VMA
+//! lock, "explicitly not rmap locks"): the `&VmaRef`s handed out here give no way to install.
+//!
+//! Writing `vm_start`, `vm_end` or `vm_pgoff` needs the mmap write, VMA write *and* rmap write
+//! locks together ("Virtual layout fields"). That is how the mm core splits, merges and moves
+//! VMAs; no driver needs it, so this module offers no such setter (see [`super::virt`]).
+//!
+//! Lock order (`mm/rmap.c`): mmap lock, VMA lock, `i_mmap_rwsem`, `anon_vma->rwsem`,
+//! page-table locks. The guards take and hand out [`Ctx`] tokens at [`IMmapLock`] and
+//! [`AnonVmaLock`] level accordingly.
+
+use crate::{
+    bindings,
+    mm::{
+        order::{AnonVmaLock, Before, Ctx, IMmapLock},
+        virt::VmaRef,
+    },
+    types::Opaque,
+};
+use core::marker::PhantomData;
+
+/// A file's page cache mapping (`struct address_space`), whose `i_mmap` interval tree holds the
+/// VMAs that map the file.
+///
+/// # Invariants
+///
+/// A `&AddressSpace` points to a valid `struct address_space` (kept alive by the file or inode
+/// it was reached from).
+#[repr(transparent)]
+pub struct AddressSpace {
+    mapping: Opaque<bindings::address_space>,
+}
+
+impl AddressSpace {
+    /// Returns a reference to the `address_space` at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must be valid for `'a`.
+    #[inline]
+    pub unsafe fn from_raw<'a>(ptr: *const bindings::address_space) -> &'a AddressSpace {
+        // SAFETY: Transparent wrapper; the caller guarantees validity.
+        unsafe { &*ptr.cast() }
+    }
+
+    /// Returns the raw pointer.
+    #[inline]
+    pub fn as_raw(&self) -> *mut bindings::address_space {
+        self.mapping.get()
+    }
+
+    /// Takes `i_mmap_rwsem` for read (`i_mmap_lock_read`), which may sleep.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::{fs::File, mm::order::Ctx};
+    ///
+    /// /// How many VMAs map `file` (all of its pages).
+    /// fn mappings(file: &File) -> usize {
+    ///     // SAFETY: Called from a context that holds no mm lock.
+    ///     let mut ctx = unsafe { Ctx::new() };
+    ///     let (i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    ///     i_mmap.vmas(0, usize::MAX).count()
+    /// }
+    /// # let _ = mappings;
+    /// ```
+    #[inline]
+    pub fn i_mmap_lock_read<'a, L: Before<IMmapLock>>(
+        &'a self,
+        _ctx: &'a mut Ctx<'_, L>,
+    ) -> (IMmapReadGuard<'a>, Ctx<'a, IMmapLock>) {
+        // SAFETY: Valid mapping; the token shows no later lock is held.
+        unsafe { bindings::i_mmap_lock_read(self.as_raw()) };
+        // INVARIANT: We just took the read lock.
+        (
+            IMmapReadGuard {
+                mapping: self,
+                write: false,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        )
+    }
+
+    /// Takes `i_mmap_rwsem` for write (`i_mmap_lock_write`), which may sleep.
+    #[inline]
+    pub fn i_mmap_lock_write<'a, L: Before<IMmapLock>>(
+        &'a self,
+        _ctx: &'a mut Ctx<'_, L>,
+    ) -> (IMmapWriteGuard<'a>, Ctx<'a, IMmapLock>) {
+        // SAFETY: Valid mapping; the token shows no later lock is held.
+        unsafe { bindings::i_mmap_lock_write(self.as_raw()) };
+        // INVARIANT: We just took the write lock.
+        (
+            IMmapWriteGuard {
+                read: IMmapReadGuard {
+                    mapping: self,
+                    write: true,
+                    _not_send: PhantomData,
+                },
+            },
+            Ctx::make(),
+        )
+    }
+}
+
+/// Holds a file's `i_mmap` lock for read: the VMAs in its interval tree are stable.
+///
+/// `process_addrs.rst`, lock-state table row "- - R/W": stable and readable, not writable.
+///
+/// # Invariants
+///
+/// The current task holds `mapping->i_mmap_rwsem`, for write iff `write` (only when owned by an
+/// [`IMmapWriteGuard`]), until the guard is dropped.
+pub struct IMmapReadGuard<'a> {
+    mapping: &'a AddressSpace,
+    write: bool,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl IMmapReadGuard<'_> {
+    /// The locked mapping.
+    #[inline]
+    pub fn mapping(&self) -> &AddressSpace {
+        self.mapping
+    }
+
+    /// Iterates over the VMAs that map any page in file offsets `[first, last]` (in pages,
+    /// inclusive, as `vma_interval_tree_foreach`). The references cannot outlive the guard.
+    #[inline]
+    pub fn vmas(&self, first: usize, last: usize) -> IMmapIter<'_> {
+        IMmapIter {
+            // SAFETY: The mapping is valid; its tree root is a field of it.
+            root: unsafe { bindings::rust_mm_i_mmap_root(self.mapping.as_raw()) },
+            next: core::ptr::null_mut(),
+            started: false,
+            first,
+            last,
+            _guard: PhantomData,
+        }
+    }
+}
+
+impl Drop for IMmapReadGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: We hold the lock in the mode recorded in `write` (type invariant).
+        unsafe {
+            if self.write {
+                bindings::i_mmap_unlock_write(self.mapping.as_raw());
+            } else {
+                bindings::i_mmap_unlock_read(self.mapping.as_raw());
+            }
+        }
+    }
+}
+
+/// Iterator over the VMAs of an `i_mmap` tree, returned by [`IMmapReadGuard::vmas`].
+pub struct IMmapIter<'a> {
+    root: *mut bindings::rb_root_cached,
+    next: *mut bindings::vm_area_struct,
+    started: bool,
+    first: usize,
+    last: usize,
+    _guard: PhantomData<&'a IMmapReadGuard<'a>>,
+}
+
+impl<'a> Iterator for IMmapIter<'a> {
+    type Item = &'a VmaRef;
+
+    fn next(&mut self) -> Option<&'a VmaRef> {
+        // SAFETY: The tree is locked (the iterator borrows the guard); the functions walk it.
+        self.next = unsafe {
+            if self.started {
+                if self.next.is_null() {
+                    return None;
+                }
+                bindings::vma_interval_tree_iter_next(self.next, self.first as _, self.last as _)
+            } else {
+                self.started = true;
+                bindings::vma_interval_tree_iter_first(self.root, self.first as _, self.last as _)
+            }
+        };
+        // SAFETY: VMAs in the locked tree are stable while the guard lives.
+        (!self.next.is_null()).then(|| unsafe { VmaRef::from_raw(self.next) })
+    }
+}
+
+/// Holds a file's `i_mmap` lock for write: no VMA can be added to or removed from its tree.
+///
+/// Derefs to [`IMmapReadGuard`] for reading; the lock is released when the inner guard drops.
+pub struct IMmapWriteGuard<'a> {
+    read: IMmapReadGuard<'a>,
+}
+
+impl<'a> core::ops::Deref for IMmapWriteGuard<'a> {
+    type Target = IMmapReadGuard<'a>;
+
+    #[inline]
+    fn deref(&self) -> &IMmapReadGuard<'a> {
+        &self.read
+    }
+}
+
+/// An `anon_vma`: the reverse map of anonymous pages first faulted in one VMA.
+///
+/// Reached through [`VmaRef::anon_vma`]; a stable VMA keeps its `anon_vma` alive (it is linked
+/// to it through `anon_vma_chain`, "Reverse mapping fields").
+///
+/// # Invariants
+///
+/// A `&AnonVma` points to a valid `struct anon_vma`.
+#[repr(transparent)]
+pub struct AnonVma {
+    anon_vma: Opaque<bindings::anon_vma>,
+}
+
+impl AnonVma {
+    /// Returns the raw pointer.
+    #[inline]
+    pub fn as_raw(&self) -> *mut bindings::anon_vma {
+        self.anon_vma.get()
+    }
+
+    /// Takes `anon_vma->rwsem` for read (`anon_vma_lock_read`), which may sleep.
+    #[inline]
+    pub fn lock_read<'a, L: Before<AnonVmaLock>>(
+        &'a self,
+        _ctx: &'a mut Ctx<'_, L>,
+    ) -> (AnonVmaGuard<'a>, Ctx<'a, AnonVmaLock>) {
+        // SAFETY: Valid anon_vma; the token shows no later lock is held.
+        unsafe { bindings::anon_vma_lock_read(self.as_raw()) };
+        // INVARIANT: We hold it for read.
+        (
+            AnonVmaGuard {
+                anon_vma: self,
+                write: false,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        )
+    }
+
+    /// Takes `anon_vma->rwsem` for write (`anon_vma_lock_write`), which may sleep.
+    #[inline]
+    pub fn lock_write<'a, L: Before<AnonVmaLock>>(
+        &'a self,
+        _ctx: &'a mut Ctx<'_, L>,
+    ) -> (AnonVmaGuard<'a>, Ctx<'a, AnonVmaLock>) {
+        // SAFETY: Valid anon_vma; the token shows no later lock is held.
+        unsafe { bindings::anon_vma_lock_write(self.as_raw()) };
+        // INVARIANT: We hold it for write.
+        (
+            AnonVmaGuard {
+                anon_vma: self,
+                write: true,
+                _not_send: PhantomData,
+            },
+            Ctx::make(),
+        )
+    }
+}
+
+/// Holds an `anon_vma` lock (read or write): the VMAs of its interval tree are stable.
+///
+/// # Invariants
+///
+/// The current task holds `anon_vma->rwsem`, for write iff `write`, until dropped.
+pub struct AnonVmaGuard<'a> {
+    anon_vma: &'a AnonVma,
+    write: bool,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl AnonVmaGuard<'_> {
+    /// Whether the lock is held for write.
+    #[inline]
+    pub fn is_write(&self) -> bool {
+        self.write
+    }
+
+    /// Counts the VMAs in the `anon_vma`'s interval tree that may map pages with page offsets in
+    /// `[first, last]` (`anon_vma_interval_tree_foreach`).
+    pub fn count_vmas(&self, first: usize, last: usize) -> usize {
+        let mut n = 0;
+        // SAFETY: The tree is locked while `self` lives; the functions only walk it.
+        unsafe {
+            let root = bindings::rust_mm_anon_vma_root(self.anon_vma.as_raw());
+            let mut avc = bindings::anon_vma_interval_tree_iter_first(root, first as _, last as _);
+            while !avc.is_null() {
+                n += 1;
+                avc = bindings::anon_vma_interval_tree_iter_next(avc, first as _, last as _);
+            }
+        }
+        n
+    }
+}
+
+impl Drop for AnonVmaGuard<'_> {
+    #[inline]
+    fn drop(&mut self) {
+        // SAFETY: We hold the lock in the mode recorded in `write` (type invariant).
+        unsafe {
+            if self.write {
+                bindings::anon_vma_unlock_write(self.anon_vma.as_raw());
+            } else {
+                bindings::anon_vma_unlock_read(self.anon_vma.as_raw());
+            }
+        }
+    }
+}

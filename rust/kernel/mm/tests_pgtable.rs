@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suites for the page-table and rmap guards, on real address spaces and real files.
+
+use super::tests::{root_ctx, TestMm, A, B, D};
+use crate::{
+    bindings,
+    kunit::suite::{TestError, TestResult},
+    kunit_check, kunit_check_eq,
+    mm::{
+        order::Ctx,
+        pgtable::{PageTableLockGuard, PmdGuard, PteGuard},
+    },
+    page::PAGE_SIZE,
+    uaccess::UserSlice,
+};
+
+/// Writes one byte to user address `addr` of the adopted mm (faults the page in).
+fn touch_write(addr: usize) -> TestResult {
+    UserSlice::new(addr, 1).writer().write_slice(&[0x5a])?;
+    Ok(())
+}
+
+/// Reads one byte from user address `addr` of the adopted mm.
+fn touch_read(addr: usize) -> core::result::Result<u8, TestError> {
+    let mut b = [0u8];
+    UserSlice::new(addr, 1).reader().read_slice(&mut b)?;
+    Ok(b[0])
+}
+
+/// The pfn of the page mapped at `addr`, through `get_user_pages_fast` (independent of ours).
+fn gup_pfn(addr: usize) -> core::result::Result<usize, TestError> {
+    let mut page = core::ptr::null_mut();
+    // SAFETY: The current kthread uses the test mm; one page pointer slot is provided.
+    let n = unsafe { bindings::get_user_pages_fast(addr as _, 1, 0, &mut page) };
+    kunit_check_eq!(n, 1);
+    // SAFETY: `page` holds a reference from GUP, dropped right after reading the pfn.
+    let pfn = unsafe { bindings::rust_mm_page_to_pfn(page) };
+    // SAFETY: Drops the GUP reference.
+    unsafe { bindings::put_page(page) };
+    Ok(pfn)
+}
+
+/// A shmem file of `pages` pages, released with `fput` on drop.
+struct ShmemFile(*mut bindings::file);
+
+impl ShmemFile {
+    fn new(pages: usize) -> core::result::Result<Self, TestError> {
+        // SAFETY: FFI call with a valid name.
+        let f = unsafe {
+            bindings::shmem_file_setup(
+                crate::c_str!("rust-mm-test").as_char_ptr(),
+                (pages * PAGE_SIZE) as _,
+                0,
+            )
+        };
+        kunit_check!(!f.is_null() && (f as usize) < (-4095isize) as usize);
+        Ok(ShmemFile(f))
+    }
+}
+
+impl Drop for ShmemFile {
+    fn drop(&mut self) {
+        // SAFETY: We own the reference from `shmem_file_setup`.
+        unsafe { bindings::fput(self.0) };
+    }
+}
+
+fn pte_none_before_first_touch() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    // Nothing was ever faulted in this PMD range: no PTE table at all.
+    kunit_check!(PteGuard::lock(&mut ctx, vma, A.0).is_none());
+    kunit_check!(PmdGuard::lock(&mut ctx, vma, A.0).is_none());
+    Ok(())
+}
+
+fn pte_present_after_touch() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    let e = pte.get();
+    kunit_check!(e.is_present() && !e.is_none());
+    kunit_check!(e.is_writable() && e.is_dirty());
+    kunit_check_eq!(pte.addr(), A.0);
+    Ok(())
+}
+
+fn pte_pfn_matches_gup() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0 + PAGE_SIZE)?;
+    let expect = gup_pfn(A.0 + PAGE_SIZE)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, A.0 + PAGE_SIZE + 7).ok_or(TestError::Failed)?;
+    kunit_check_eq!(pte.get().pfn(), expect);
+    Ok(())
+}
+
+fn pte_walk_sees_exactly_touched_pages() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    touch_write(A.0 + 2 * PAGE_SIZE)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (mut pte, _) = PteGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    let mut seen = [false; 4];
+    let mut i = 0;
+    loop {
+        seen[i] = pte.get().is_present();
+        i += 1;
+        if !pte.advance() {
+            break;
+        }
+    }
+    // The walk stops at the VMA end (4 pages), within one PTE table.
+    kunit_check_eq!(i, 4);
+    kunit_check_eq!(seen, [true, false, true, false]);
+    kunit_check_eq!(pte.addr(), A.1 - PAGE_SIZE);
+    Ok(())
+}
+
+fn pte_lock_outside_vma_is_none() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    kunit_check!(PteGuard::lock(&mut ctx, vma, A.1).is_none());
+    kunit_check!(PteGuard::lock(&mut ctx, vma, A.0 - 1).is_none());
+    Ok(())
+}
+
+fn pte_clear_young_test_and_clear() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(B.0)?;
+    touch_write(B.0 + PAGE_SIZE)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;
+    let (mut pte, _) = PteGuard::lock(&mut ctx, vma, B.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_young());
+    // Test-and-clear: reports the old bit once, then finds it clear.
+    kunit_check!(pte.clear_young());
+    kunit_check!(!pte.get().is_young());
+    kunit_check!(!pte.clear_young());
+    // Only this entry changed: the neighbour is still young, and both stay present.
+    kunit_check!(pte.get().is_present());
+    kunit_check!(pte.advance());
+    kunit_check!(pte.get().is_young() && pte.get().is_present());
+    Ok(())
+}
+
+fn pte_mkclean_then_write_dirties_again() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(B.0)?;
+    let mut root = root_ctx!();
+    {
+        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;
+        let (mut pte, _) = PteGuard::lock(&mut ctx, vma, B.0).ok_or(TestError::Failed)?;
+        kunit_check!(pte.mkclean());
+        let e = pte.get();
+        kunit_check!(e.is_present() && !e.is_dirty() && !e.is_writable());
+        kunit_check!(!pte.mkclean());
+    }
+    // Write-protected: the write faults and makes the entry writable and dirty again.
+    touch_write(B.0)?;
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, B.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_dirty() && pte.get().is_writable());
+    Ok(())
+}
+
+fn pte_under_vma_read_lock() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    let mut root = root_ctx!();
+    let Some((vma, mut ctx)) = t.mm.lock_vma_under_rcu(&mut root, A.0) else {
+        crate::kunit_skip!("lock_vma_under_rcu failed optimistically");
+    };
+    let (pte, _) = PteGuard::lock(&mut ctx, &vma, A.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_present());
+    Ok(())
+}
+
+fn pmd_guard_on_populated_table() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (pmd, _) = PmdGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    kunit_check!(!pmd.is_none());
+    kunit_check!(!pmd.is_leaf());
+    Ok(())
+}
+
+fn page_table_lock_guard_holds_lock() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    {
+        let (g, _) = PageTableLockGuard::lock(&mut ctx, vma);
+        // SAFETY: Reading the state of a lock of a live mm.
+        kunit_check!(unsafe { bindings::rust_mm_page_table_is_locked(g.mm().as_raw()) });
+    }
+    // SAFETY: As above.
+    kunit_check!(!unsafe { bindings::rust_mm_page_table_is_locked(t.mm.as_raw()) });
+    Ok(())
+}
+
+fn i_mmap_finds_both_mappings() -> TestResult {
+    let t = TestMm::new()?;
+    let file = ShmemFile::new(4)?;
+    t.map_file(file.0, D.0, 4 * PAGE_SIZE, 0)?;
+    t.map_file(file.0, D.1 + 4 * PAGE_SIZE, 2 * PAGE_SIZE, 2)?;
+    // SAFETY: We hold a reference on the file.
+    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let mut root = root_ctx!();
+    let (i_mmap, _ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    let mut starts = [0usize; 3];
+    let mut n = 0;
+    for vma in i_mmap.vmas(0, usize::MAX) {
+        kunit_check!(n < 2);
+        kunit_check!(vma.file().is_some_and(|vf| vf.as_raw() == file.0));
+        starts[n] = vma.start();
+        n += 1;
+    }
+    kunit_check_eq!(n, 2);
+    starts[..2].sort_unstable();
+    kunit_check_eq!(starts[..2], [D.0, D.1 + 4 * PAGE_SIZE]);
+    // File page 0 is mapped only by the first mapping; page 3 by both.
+    kunit_check_eq!(i_mmap.vmas(0, 0).count(), 1);
+    kunit_check_eq!(i_mmap.vmas(3, 3).count(), 2);
+    kunit_check_eq!(i_mmap.vmas(4, 100).count(), 0);
+    Ok(())
+}
+
+fn i_mmap_write_guard_reads_and_releases() -> TestResult {
+    let t = TestMm::new()?;
+    let file = ShmemFile::new(1)?;
+    t.map_file(file.0, D.0, PAGE_SIZE, 0)?;
+    // SAFETY: We hold a reference on the file.
+    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let mut root = root_ctx!();
+    {
+        let (w, _ctx) = f.mapping().i_mmap_lock_write(&mut root);
+        kunit_check_eq!(w.vmas(0, 0).count(), 1);
+    }
+    // Released: a read lock (and the mmap lock) can be taken again.
+    let (r, _ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    kunit_check_eq!(r.vmas(0, 0).count(), 1);
+    Ok(())
+}
+
+fn vma_file_accessors() -> TestResult {
+    let t = TestMm::new()?;
+    let file = ShmemFile::new(2)?;
+    t.map_file(file.0, D.0, 2 * PAGE_SIZE, 0)?;
+    let mut root = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let f = vma.file().ok_or(TestError::Failed)?;
+    kunit_check!(f.as_raw() == file.0 && f.is_writable());
+    kunit_check!(!vma.is_anonymous() && vma.anon_vma().is_none());
+    Ok(())
+}
+
+fn pte_walk_through_i_mmap() -> TestResult {
+    let t = TestMm::new()?;
+    let file = ShmemFile::new(2)?;
+    t.map_file(file.0, D.0, 2 * PAGE_SIZE, 0)?;
+    touch_write(D.0 + PAGE_SIZE)?;
+    // SAFETY: We hold a reference on the file.
+    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let mut root = root_ctx!();
+    let (i_mmap, mut ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    let vma = i_mmap.vmas(1, 1).next().ok_or(TestError::Failed)?;
+    // Traversal is allowed with only an rmap lock keeping the VMA stable.
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_present());
+    Ok(())
+}
+
+fn anon_vma_absent_until_fault() -> TestResult {
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    {
+        let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+        kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_none()));
+    }
+    touch_write(B.0)?;
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+    kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_some()));
+    Ok(())
+}
+
+fn anon_vma_lock_read_and_write() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let av = vma.anon_vma().ok_or(TestError::Failed)?;
+    {
+        let (g, _) = av.lock_read(&mut ctx);
+        kunit_check!(!g.is_write());
+        kunit_check_eq!(g.count_vmas(0, usize::MAX), 1);
+    }
+    let (g, mut pctx) = av.lock_write(&mut ctx);
+    kunit_check!(g.is_write());
+    // anon_vma -> PTE lock is in `mm/rmap.c` order.
+    kunit_check!(PteGuard::lock(&mut pctx, vma, A.0).is_some());
+    Ok(())
+}
+
+fn locks_nest_in_rmap_order() -> TestResult {
+    let t = TestMm::new()?;
+    let file = ShmemFile::new(1)?;
+    t.map_file(file.0, D.0, PAGE_SIZE, 0)?;
+    touch_write(D.0)?;
+    // SAFETY: We hold a reference on the file.
+    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let mut root = root_ctx!();
+    // mmap lock -> i_mmap -> PTE lock, each with the token of the previous level.
+    let (mmap, mut c1) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let (i_mmap, mut c2) = f.mapping().i_mmap_lock_read(&mut c1);
+    kunit_check_eq!(i_mmap.vmas(0, 0).count(), 1);
+    let (pte, _c3) = PteGuard::lock(&mut c2, vma, D.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_present());
+    Ok(())
+}
+
+crate::kunit_suite!(
+    rust_mm_pgtable,
+    [
+        pte_none_before_first_touch,
+        pte_present_after_touch,
+        pte_pfn_matches_gup,
+        pte_walk_sees_exactly_touched_pages,
+        pte_lock_outside_vma_is_none,
+        pte_clear_young_test_and_clear,
+        pte_mkclean_then_write_dirties_again,
+        pte_under_vma_read_lock,
+        pmd_guard_on_populated_table,
+        page_table_lock_guard_holds_lock,
+    ]
+);
+
+crate::kunit_suite!(
+    rust_mm_rmap,
+    [
+        i_mmap_finds_both_mappings,
+        i_mmap_write_guard_reads_and_releases,
+        vma_file_accessors,
+        pte_walk_through_i_mmap,
+        anon_vma_absent_until_fault,
+        anon_vma_lock_read_and_write,
+        locks_nest_in_rmap_order,
+    ]
+);
