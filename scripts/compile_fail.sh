@@ -1,0 +1,232 @@
+#!/bin/bash
+# Compile-fail tests: type-check every tools/testing/rust/compile_fail/*.rs as a crate against
+# the real built `kernel` crate, with the rustc command line Kbuild recorded for a Rust object.
+#
+#   scripts/compile_fail.sh [RESULTS_FILE [NAME...]]
+#
+# Files named ok_*.rs are controls: they must compile without errors or warnings. Every other
+# file is a case: rustc must fail, every error must carry the code of the file's
+# `// expect-error: E0xxx` header, and each `// expect-message: <fragment>` must appear in
+# rustc's diagnostics (source lines it quotes excluded). Each file also needs a `// rule:`
+# header, and each case a control: ok_<case>.rs, or the one named by `// control: ok_<name>`.
+# `// emit: obj` makes rustc also run codegen (for errors raised only at monomorphisation);
+# the default is --emit=metadata (parse, types, traits, borrowck, lints: no codegen).
+#
+# The command is $BUILD/samples/rust/.rust_minimal.o.cmd with only these words replaced: the
+# driver (-> /usr/bin/rustc), --crate-name, --out-dir, --emit=..., and the input file. It runs
+# from $BUILD (the paths in it are relative to it) with Kbuild's RUSTC_BOOTSTRAP=1 and the
+# environment assignments of the recorded line. As a check of that, the recorded input
+# (rust_minimal.rs) is replayed first as control `kbuild_rust_minimal`. The exact command is
+# saved next to the results, in <RESULTS>.logs/, together with each file's rustc output.
+#
+# Writes `compile-fail <cases|controls> <name> pass|fail` lines to RESULTS_FILE (default
+# $LOGDIR/compile-fail.results); NAMEs restrict the run to those files. Always exits 0, unless
+# called wrongly: scripts/results.py decides. Holds /tmp/kbuild.lock shared while it reads the
+# build directory (skipped if this process already has the lock open, e.g. `flock
+# /tmp/kbuild.lock make test`).
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+CASEDIR="${CF_DIR:-$REPO/tools/testing/rust/compile_fail}"   # CF_DIR: to test the harness itself
+[ -d "$CASEDIR" ] && CASEDIR="$(cd "$CASEDIR" && pwd)"   # rustc runs in $BUILD
+RESULTS="${1:-$LOGDIR/compile-fail.results}"
+[ $# -gt 0 ] && shift
+ONLY=("$@")
+CMDFILE="$BUILD/samples/rust/.rust_minimal.o.cmd"
+RUSTC=/usr/bin/rustc
+LOCK="${KBUILD_LOCK:-/tmp/kbuild.lock}"
+JOBS="${CF_JOBS:-$(nproc)}"
+case "$RESULTS" in *.results) LOGS="${RESULTS%.results}.logs" ;; *) LOGS="$RESULTS.logs" ;; esac
+
+t0=$(date +%s%N)
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/compile-fail.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/res" "$WORK/log" "$WORK/out" "$(dirname "$RESULTS")"
+
+# Harness-level failure: record it (so the summary fails) and stop.
+harness_fail() {
+	echo "compile-fail: FAIL harness: $*" >&2
+	echo "compile-fail harness $1 fail" >"$RESULTS"
+	exit 0
+}
+
+# --- Lock: keep concurrent rebuilds from changing the build dir under us --------------------
+held=
+for fd in /proc/$$/fd/*; do
+	[ "$(readlink "$fd" 2>/dev/null)" = "$LOCK" ] && held=1
+done
+if [ -z "$held" ]; then
+	[ -e "$LOCK" ] || : >>"$LOCK"
+	exec 9<"$LOCK"
+	if ! flock -n -s 9; then
+		echo "compile-fail: waiting for $LOCK (a kernel build is running)"
+		flock -s -w "${CF_LOCK_TIMEOUT:-1800}" 9 || harness_fail lock "timed out waiting for $LOCK"
+	fi
+fi
+
+# --- The recorded Kbuild command --------------------------------------------------------------
+[ -f "$CMDFILE" ] || harness_fail kbuild_cmd "$CMDFILE missing: build the kernel first (make build)"
+line="$(sed -n 's/^savedcmd_[^ ]* := //p' "$CMDFILE")"
+[ -n "$line" ] || harness_fail kbuild_cmd "no savedcmd line in $CMDFILE"
+line="${line//\$\$/\$}"            # make-cmd escaping: $$ -> $, \# -> #
+line="${line//\\#/#}"
+eval "words=($line)" || harness_fail kbuild_cmd "cannot split the command of $CMDFILE"
+
+# KENV: the VAR=value prefix; KPRE/KPOST: flags before/after the input file (NAME, OUT and the
+# emit flags are filled in per file).
+KENV=(RUSTC_BOOTSTRAP=1) KPRE=() KPOST=() driver= input= seen=
+for ((i = 0; i < ${#words[@]}; i++)); do
+	a="${words[i]}"
+	if [ -z "$driver" ]; then
+		if [[ $a =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then KENV+=("$a"); else driver="$a"; fi
+		continue
+	fi
+	case "$a" in
+	--crate-name | --out-dir) seen+=" $a"; i=$((i + 1)) ;;
+	--emit=*) seen+=" --emit" ;;
+	--emit | -o) harness_fail kbuild_cmd "unexpected '$a' in $CMDFILE" ;;
+	-*) if [ -n "$input" ]; then KPOST+=("$a"); else KPRE+=("$a"); fi ;;
+	@*) if [ -n "$input" ]; then KPOST+=("$a"); else KPRE+=("$a"); fi ;;
+	*.rs) [ -z "$input" ] || harness_fail kbuild_cmd "two inputs in $CMDFILE"; input="$a" ;;
+	*) if [ -n "$input" ]; then KPOST+=("$a"); else KPRE+=("$a"); fi ;;
+	esac
+done
+case "$(basename "$driver")" in rustc | clippy-driver) ;; *)
+	harness_fail kbuild_cmd "driver '$driver' in $CMDFILE is not rustc/clippy-driver" ;;
+esac
+for want in --crate-name --out-dir --emit; do
+	[[ "$seen" == *"$want"* ]] || harness_fail kbuild_cmd "no $want in $CMDFILE"
+done
+[ -n "$input" ] || harness_fail kbuild_cmd "no input file in $CMDFILE"
+flags=" ${KPRE[*]} ${KPOST[*]} "
+for want in "--extern kernel" "-L ./rust/" "--target=" "@./include/generated/rustc_cfg" "--edition="; do
+	[[ "$flags" == *" $want"* ]] || harness_fail kbuild_cmd "'$want' missing from $CMDFILE"
+done
+
+# rustc_cmd NAME SOURCE OUTDIR EMIT: sets CMD to the command for one file.
+rustc_cmd() {
+	local emit="--emit=metadata=$3/lib$1.rmeta"
+	[ "$4" = obj ] && emit="--emit=obj=$3/$1.o"
+	CMD=(env "${KENV[@]}" "$RUSTC" "${KPRE[@]}" --crate-name "$1" --out-dir "$3" "$emit" "$2" "${KPOST[@]}")
+}
+
+# Keep the exact command for the record (and for reproducing a case by hand).
+rustc_cmd '<name>' '<file.rs>' '<outdir>' metadata
+{
+	echo "# from $CMDFILE (driver was: $driver); run in $BUILD"
+	printf '%q ' "${CMD[@]}"
+	echo
+	echo "# recorded by Kbuild:"
+	sed -n 's/^savedcmd_[^ ]* := //p' "$CMDFILE"
+} >"$WORK/log/kbuild-rustc.cmd"
+
+# --- One file --------------------------------------------------------------------------------
+# run_one KIND NAME FILE: writes "pass|fail <reason>" to $WORK/res/KIND.NAME and rustc's stderr
+# to $WORK/log/NAME.stderr.
+run_one() {
+	local kind="$1" name="$2" file="$3" res="$WORK/res/$1.$2" err="$WORK/log/$2.stderr"
+	local out="$WORK/out/$name" rc codes want msgs emit control bad
+	mkdir -p "$out"
+	if [ "$kind" != kbuild ]; then
+		grep -q '^// rule: ' "$file" || { echo "fail no '// rule:' header" >"$res"; return; }
+		[[ $name =~ ^[a-z][a-z0-9_]*$ ]] || { echo "fail file name is not a crate name" >"$res"; return; }
+	fi
+	want="$(sed -n 's|^// expect-error: *\(E[0-9]\{4\}\) *$|\1|p' "$file")"
+	emit="$(sed -n 's|^// emit: *\([a-z]*\) *$|\1|p' "$file")"
+	if [ "$kind" = cases ]; then
+		[ "$(grep -c '^// expect-error:' "$file")" = 1 ] && [ -n "$want" ] ||
+			{ echo "fail needs one '// expect-error: E0xxx' header" >"$res"; return; }
+		grep -q '^// expect-message: .' "$file" ||
+			{ echo "fail no '// expect-message:' header" >"$res"; return; }
+		control="$(sed -n 's|^// control: *\([a-z0-9_]*\) *$|\1|p' "$file")"
+		control="${control:-ok_$name}"
+		[ -f "$CASEDIR/$control.rs" ] ||
+			{ echo "fail no control $control.rs (name one with '// control:')" >"$res"; return; }
+	elif grep -q '^// expect-' "$file"; then
+		echo "fail a control (ok_*) must not have expect- headers" >"$res"
+		return
+	fi
+	rustc_cmd "$name" "$file" "$out" "${emit:-metadata}"
+	(cd "$BUILD" && "${CMD[@]}") >"$err" 2>&1 </dev/null
+	rc=$?
+	if [ "$kind" != cases ]; then
+		if [ $rc -ne 0 ]; then
+			echo "fail does not compile (rustc exit $rc)" >"$res"
+		elif grep -q '^warning' "$err"; then
+			echo "fail compiles with warnings" >"$res"
+		else
+			echo "pass compiles cleanly" >"$res"
+		fi
+		return
+	fi
+	if [ $rc -eq 0 ]; then
+		echo "fail compiles, expected $want" >"$res"
+		return
+	elif [ $rc -ne 1 ]; then
+		echo "fail rustc exit $rc (crash?), expected $want" >"$res"
+		return
+	fi
+	codes="$(grep -oE '^error\[E[0-9]{4}\]' "$err" | sed 's/^error\[\(.*\)\]$/\1/' | sort -u | tr '\n' ' ')"
+	bad="$(grep -E '^error(:|\[)' "$err" | grep -vE "^error\[$want\]|^error: aborting due to" | head -n 1)"
+	if [ -n "$bad" ]; then
+		echo "fail other error besides $want: $bad" >"$res"
+		return
+	fi
+	[ "$codes" = "$want " ] || { echo "fail expected $want, got: ${codes:-no error code}" >"$res"; return; }
+	# Diagnostics without the source lines rustc quotes ("NN | code").
+	grep -vE '^ *[0-9]+ *\|' "$err" >"$err.diag"
+	while IFS= read -r msgs; do
+		grep -qF -- "$msgs" "$err.diag" || { echo "fail $want, but no message '$msgs'" >"$res"; return; }
+	done < <(sed -n 's|^// expect-message: *||p' "$file" | sed 's/ *$//')
+	echo "pass $want: $(sed -n 's|^// expect-message: *||p' "$file" | head -n 1)" >"$res"
+}
+
+# --- Run -------------------------------------------------------------------------------------
+selected() {
+	[ ${#ONLY[@]} -eq 0 ] && return 0
+	local n
+	for n in "${ONLY[@]}"; do [ "$n" = "$1" ] || [ "$n" = "$1.rs" ] && return 0; done
+	return 1
+}
+launch() {
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	run_one "$@" &
+}
+stage "compile-fail: $(find "$CASEDIR" -maxdepth 1 -name '*.rs' 2>/dev/null | wc -l) files, rustc flags of ${CMDFILE#"$BUILD"/}, $JOBS jobs"
+selected kbuild_rust_minimal && launch kbuild kbuild_rust_minimal "$input"
+for f in "$CASEDIR"/*.rs; do
+	[ -e "$f" ] || continue
+	name="$(basename "$f" .rs)"
+	selected "$name" || continue
+	case "$name" in ok_*) launch controls "$name" "$f" ;; *) launch cases "$name" "$f" ;; esac
+done
+wait
+
+: >"$WORK/results"
+npass=0 nfail=0
+for kind in kbuild controls cases; do
+	for r in "$WORK"/res/"$kind".*; do
+		[ -e "$r" ] || continue
+		name="${r##*/"$kind".}"
+		read -r status reason <"$r"
+		suite="$kind"; [ "$kind" = kbuild ] && suite=controls
+		echo "compile-fail $suite $name $status" >>"$WORK/results"
+		if [ "$status" = pass ]; then
+			npass=$((npass + 1))
+			printf 'PASS %-9s %-42s %s\n' "$suite" "$name" "$reason"
+		else
+			nfail=$((nfail + 1))
+			printf 'FAIL %-9s %-42s %s\n' "$suite" "$name" "$reason"
+			if [ -s "$WORK/log/$name.stderr" ]; then
+				grep -m 1 -A 12 -E '^(error|warning)' "$WORK/log/$name.stderr" | sed 's/^/    | /'
+			fi
+		fi
+	done
+done
+rm -f "$WORK"/log/*.diag
+mv "$WORK/results" "$RESULTS.tmp.$$" && mv "$RESULTS.tmp.$$" "$RESULTS"
+rm -rf "$LOGS.tmp.$$" && cp -r "$WORK/log" "$LOGS.tmp.$$" && rm -rf "$LOGS" && mv "$LOGS.tmp.$$" "$LOGS"
+t1=$(date +%s%N)
+ms=$(((t1 - t0) / 1000000))
+stage "compile-fail: $npass passed, $nfail failed in $((ms / 1000)).$(printf '%03d' $((ms % 1000)))s (results: $RESULTS, rustc logs and command: $LOGS/)"
+exit 0

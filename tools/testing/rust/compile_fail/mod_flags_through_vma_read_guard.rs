@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Using address space locks", lock-state table, row
+//       "- R -": a VMA read lock makes the VMA stable and readable, "Write most? N"; table "Core
+//       fields": `__vm_flags` is written with "mmap write, VMA write".
+// expect-error: E0599
+// expect-message: no method named `mod_flags` found for struct `VmaReadGuard<'_>`
+//
+//! Compile-fail case: changing VMA flags under a VMA read lock.
+#![allow(dead_code)]
+
+use kernel::error::Result;
+use kernel::mm::{order::Ctx, virt::flags, MmWithUser};
+
+fn mark_dontcopy(mm: &MmWithUser, addr: usize) -> Option<Result> {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
+    Some(vma.mod_flags(flags::DONTCOPY, 0))
+}

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Terminology" (VMA locks): "all VMA write locks are
+//       unlocked automatically when the mmap write lock is released".
+//
+//! Control: using a VMA write guard before `mmap_write_unlock`.
+#![allow(dead_code)]
+
+use kernel::error::Result;
+use kernel::mm::{order::Ctx, virt::flags, MmWithUser};
+
+fn mark_dontcopy(mm: &MmWithUser, addr: usize) -> Option<Result> {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
+    let vma = mmap.vma_write_at(&mut ctx, addr)?;
+    let ret = vma.mod_flags(flags::DONTCOPY, 0);
+    drop(mmap);
+    Some(ret)
+}

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Terminology" (VMA locks): "To take a VMA write
+//       lock you **must** have already acquired an mmap_write_lock".
+//
+//! Control: wrapping a raw VMA in a write guard is possible, inside `unsafe`, by a caller that
+//! promises both locks are held.
+#![allow(dead_code)]
+
+use kernel::error::Result;
+use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
+
+/// # Safety
+///
+/// The caller holds the mmap write lock of `vma`'s mm and has called `vma_start_write` on it.
+unsafe fn mark_dontcopy(vma: &VmaRef) -> Result {
+    // SAFETY: The caller holds the mmap write lock and the VMA write lock.
+    let vma = unsafe { VmaWriteGuard::from_raw(vma.as_raw()) };
+    vma.mod_flags(flags::DONTCOPY, 0)
+}

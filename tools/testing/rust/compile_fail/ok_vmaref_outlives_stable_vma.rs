@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Using address space locks": read the VMA under a
+//       VMA read lock or, on failure, the mmap read lock ("fall-back logic is required").
+//
+//! Control: a `&VmaRef` of a `StableVma` used before the `StableVma` is dropped.
+#![allow(dead_code)]
+
+use kernel::mm::{order::Ctx, virt::VmaRef, MmWithUser};
+
+fn vma_start(mm: &MmWithUser, addr: usize) -> Option<usize> {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (vma, _ctx) = mm.lock_vma(&mut ctx, addr)?;
+    let view: &VmaRef = &vma;
+    let start = view.start();
+    drop(vma);
+    Some(start)
+}

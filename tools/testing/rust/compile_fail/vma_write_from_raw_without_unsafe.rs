@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Terminology" (VMA locks): "To take a VMA write
+//       lock you **must** have already acquired an mmap_write_lock". A VmaWriteGuard is only
+//       handed out by MmapWriteGuard::vma_start_write; wrapping a raw VMA is an unsafe promise.
+// expect-error: E0133
+// expect-message: call to unsafe function `VmaWriteGuard::<'a>::from_raw` is unsafe
+//
+//! Compile-fail case: forging a VMA write guard from a read view without `unsafe`.
+#![allow(dead_code)]
+
+use kernel::error::Result;
+use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
+
+fn mark_dontcopy(vma: &VmaRef) -> Result {
+    let vma = VmaWriteGuard::from_raw(vma.as_raw());
+    vma.mod_flags(flags::DONTCOPY, 0)
+}
