@@ -420,3 +420,60 @@ void rust_helper_put_page(struct page *page)
 {
 	put_page(page);
 }
+
+/* Fault handling and vm_operations (rust/kernel/mm/fault.rs, vm_ops.rs). */
+
+struct vm_area_struct *rust_helper_rust_mm_vmf_vma(struct vm_fault *vmf)
+{
+	return vmf->vma;
+}
+
+unsigned long rust_helper_rust_mm_vmf_pgoff(struct vm_fault *vmf)
+{
+	return vmf->pgoff;
+}
+
+unsigned long rust_helper_rust_mm_vmf_address(struct vm_fault *vmf)
+{
+	return vmf->address;
+}
+
+unsigned int rust_helper_rust_mm_vmf_flags(struct vm_fault *vmf)
+{
+	return vmf->flags;
+}
+
+void rust_helper_rust_mm_vmf_set_page(struct vm_fault *vmf, struct page *page)
+{
+	get_page(page);
+	vmf->page = page;
+}
+
+void *rust_helper_rust_mm_vma_private(struct vm_area_struct *vma)
+{
+	return vma->vm_private_data;
+}
+
+void rust_helper_rust_mm_vma_set_ops(struct vm_area_struct *vma,
+				     const struct vm_operations_struct *ops,
+				     void *data)
+{
+	vma->vm_private_data = data;
+	vma->vm_ops = ops;
+}
+
+void rust_helper_rust_mm_vma_set_page_prot(struct vm_area_struct *vma,
+					   pgprot_t prot)
+{
+	WRITE_ONCE(vma->vm_page_prot, prot);
+}
+
+void *rust_helper_rust_mm_file_private(struct file *file)
+{
+	return file->private_data;
+}
+
+void rust_helper_rust_mm_file_set_private(struct file *file, void *data)
+{
+	file->private_data = data;
+}

@@ -27,10 +27,12 @@ use crate::{
 };
 use core::{marker::PhantomData, ops::Deref, ptr::NonNull};
 
+pub mod fault;
 pub mod order;
 pub mod pgtable;
 pub mod rmap;
 pub mod virt;
+pub mod vm_ops;
 
 #[cfg(CONFIG_KUNIT)]
 mod tests;

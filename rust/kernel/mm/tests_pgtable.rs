@@ -171,7 +171,9 @@ fn pte_mkclean_then_write_dirties_again() -> TestResult {
         kunit_check!(e.is_present() && !e.is_dirty() && !e.is_writable());
         kunit_check!(!pte.mkclean());
     }
-    // Write-protected: the write faults and makes the entry writable and dirty again.
+    // The data survived cleaning; the page is write-protected, so the write faults and makes the
+    // entry writable and dirty again.
+    kunit_check_eq!(touch_read(B.0)?, 0x5a);
     touch_write(B.0)?;
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;

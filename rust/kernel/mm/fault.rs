@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Page faults: the `struct vm_fault` a `->fault` handler receives and its result codes.
+//!
+//! `Documentation/filesystems/locking.rst`, `vm_operations_struct` table: `fault`,
+//! `page_mkwrite` and `pfn_mkwrite` run with the VMA stable (the mmap lock, or since per-VMA
+//! locks the VMA read lock: `FAULT_FLAG_VMA_LOCK`), and may sleep. [`VmFault`] therefore
+//! carries a [`Ctx`] at [`VmaLock`] level and lets the handler install entries, which needs
+//! the mmap or VMA lock (`process_addrs.rst`, "Page tables", "Installing").
+//!
+//! C header: [`include/linux/mm.h`](srctree/include/linux/mm.h),
+//! [`include/linux/mm_types.h`](srctree/include/linux/mm_types.h).
+
+use crate::{
+    bindings,
+    error::Error,
+    mm::{
+        order::{Ctx, VmaLock},
+        virt::VmaRef,
+    },
+    page::Page,
+};
+
+/// What a fault handler tells the core (`vm_fault_t`, `enum vm_fault_reason`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct VmFaultResult(bindings::vm_fault_t);
+
+impl VmFaultResult {
+    /// The handler set the page to map ([`VmFault::set_page`]); the core maps it.
+    pub const DONE: Self = Self(0);
+    /// The handler installed the entry itself (`VM_FAULT_NOPAGE`).
+    pub const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE as _);
+    /// The returned page is locked (`VM_FAULT_LOCKED`; allowed for `fault` and `page_mkwrite`
+    /// per the VFS table "can return with page locked").
+    pub const LOCKED: Self = Self(bindings::vm_fault_reason_VM_FAULT_LOCKED as _);
+    /// Bad access: the task gets `SIGBUS` (`VM_FAULT_SIGBUS`).
+    pub const SIGBUS: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGBUS as _);
+    /// Out of memory (`VM_FAULT_OOM`).
+    pub const OOM: Self = Self(bindings::vm_fault_reason_VM_FAULT_OOM as _);
+    /// Segmentation fault (`VM_FAULT_SIGSEGV`).
+    pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV as _);
+
+    /// The raw `vm_fault_t`.
+    #[inline]
+    pub fn as_raw(self) -> bindings::vm_fault_t {
+        self.0
+    }
+
+    /// Converts a kernel error from an insert function, as `vmf_error` does.
+    #[inline]
+    pub fn from_error(e: Error) -> Self {
+        if e == crate::error::code::ENOMEM {
+            Self::OOM
+        } else {
+            Self::SIGBUS
+        }
+    }
+}
+
+/// A fault being handled (`struct vm_fault`), with the VMA stable.
+///
+/// # Invariants
+///
+/// `vmf` is the fault being handled by the current task, whose VMA is kept stable by the mmap
+/// read lock or its VMA read lock for `'a`.
+pub struct VmFault<'a> {
+    vmf: *mut bindings::vm_fault,
+    vma: &'a VmaRef,
+    ctx: Ctx<'a, VmaLock>,
+}
+
+impl<'a> VmFault<'a> {
+    /// Wraps a fault passed to a `vm_operations_struct` callback.
+    ///
+    /// # Safety
+    ///
+    /// `vmf` must be the fault being handled by the current task, inside a `fault`,
+    /// `page_mkwrite`, `pfn_mkwrite` or `map_pages` callback, valid for `'a`; the core holds the
+    /// mmap read lock or the VMA read lock (checked with `vma_assert_locked` in debug builds).
+    pub unsafe fn from_raw(vmf: *mut bindings::vm_fault) -> Self {
+        // SAFETY: `vmf` is valid; its VMA is stable while the fault is handled.
+        let vma = unsafe { bindings::rust_mm_vmf_vma(vmf) };
+        // SAFETY: The VMA is read-locked or the mmap lock is held by the fault path.
+        unsafe { bindings::vma_assert_locked(vma) };
+        Self {
+            vmf,
+            // SAFETY: Stable for the duration of the callback.
+            vma: unsafe { VmaRef::from_raw(vma) },
+            // INVARIANT: The fault path holds the mmap or VMA read lock and may sleep.
+            ctx: Ctx::make(),
+        }
+    }
+
+    /// The faulting VMA.
+    #[inline]
+    pub fn vma(&self) -> &'a VmaRef {
+        self.vma
+    }
+
+    /// The faulting address, page aligned (`address`).
+    #[inline]
+    pub fn address(&self) -> usize {
+        // SAFETY: `vmf` is valid (type invariant).
+        unsafe { bindings::rust_mm_vmf_address(self.vmf) }
+    }
+
+    /// The page offset of the fault in the mapped object (`pgoff`, from `vm_pgoff`).
+    #[inline]
+    pub fn pgoff(&self) -> usize {
+        // SAFETY: `vmf` is valid (type invariant).
+        unsafe { bindings::rust_mm_vmf_pgoff(self.vmf) }
+    }
+
+    /// Whether this is a write fault (`FAULT_FLAG_WRITE`).
+    #[inline]
+    pub fn is_write(&self) -> bool {
+        // SAFETY: `vmf` is valid (type invariant).
+        let flags = unsafe { bindings::rust_mm_vmf_flags(self.vmf) };
+        flags & bindings::fault_flag_FAULT_FLAG_WRITE != 0
+    }
+
+    /// Whether the fault path holds only the VMA read lock (`FAULT_FLAG_VMA_LOCK`) rather than
+    /// the mmap read lock.
+    #[inline]
+    pub fn is_vma_locked(&self) -> bool {
+        // SAFETY: `vmf` is valid (type invariant).
+        let flags = unsafe { bindings::rust_mm_vmf_flags(self.vmf) };
+        flags & bindings::fault_flag_FAULT_FLAG_VMA_LOCK != 0
+    }
+
+    /// The lock token for locks taken inside the handler (level [`VmaLock`]: the mmap lock cannot
+    /// be taken here).
+    #[inline]
+    pub fn ctx(&mut self) -> &mut Ctx<'a, VmaLock> {
+        &mut self.ctx
+    }
+
+    /// Returns `page` for the core to map (`vmf->page`, with a reference taken for the core);
+    /// the handler then returns [`VmFaultResult::DONE`].
+    #[inline]
+    pub fn set_page(&mut self, page: &Page) {
+        // SAFETY: `vmf` is valid and `page` is a live page; the helper takes the reference the
+        // core will drop.
+        unsafe { bindings::rust_mm_vmf_set_page(self.vmf, page.as_ptr()) };
+    }
+
+    /// Inserts `page` at the faulting address of a `VM_MIXEDMAP` VMA (`vm_insert_page`) and
+    /// returns [`VmFaultResult::NOPAGE`]; `SIGBUS` if the VMA is not `VM_MIXEDMAP`.
+    pub fn insert_page(&mut self, page: &Page) -> VmFaultResult {
+        let Some(vma) = self.vma.as_mixedmap() else {
+            return VmFaultResult::SIGBUS;
+        };
+        let addr = self.address();
+        match vma.vm_insert_page(&mut self.ctx, addr, page) {
+            Ok(()) => VmFaultResult::NOPAGE,
+            Err(e) => VmFaultResult::from_error(e),
+        }
+    }
+}

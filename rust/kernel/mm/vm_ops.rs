@@ -1,0 +1,533 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Driver-implemented VMAs: `f_op->mmap` setup ([`VmaNew`]), `vm_operations_struct`
+//! ([`VmOperations`], [`VmOpsTable`]) and checked views of VMAs ([`VmaMixedMap`],
+//! [`OwnedVma`]).
+//!
+//! The lock each callback runs under is the `vm_operations_struct` table of
+//! `Documentation/filesystems/locking.rst` (all rows: "mmap_lock: yes"; `map_pages` "with page
+//! table locked and must not block"; `fault`/`page_mkwrite` "can return with page locked"), and
+//! `->mmap` is called with the mmap write lock held on a VMA nobody else can see yet. Each
+//! callback receives the [`Ctx`] of the level it actually runs at.
+
+use crate::{
+    bindings,
+    error::{code::EINVAL, to_result, Error, Result},
+    mm::{
+        fault::{VmFault, VmFaultResult},
+        order::{Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
+        virt::{flags, PageProt, VmaRef},
+    },
+    page::Page,
+    types::{ForeignOwnable, Opaque},
+};
+use core::marker::PhantomData;
+
+/// Lock levels under which page-table entries may be installed: the mmap lock or a VMA lock
+/// keeps the VMA stable, not only an rmap lock (`process_addrs.rst`, "Page tables",
+/// "Installing": "explicitly not rmap locks").
+pub trait InstallAllowed: Sleepable {}
+impl InstallAllowed for MmapLock {}
+impl InstallAllowed for VmaLock {}
+
+/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`VmaRef::as_mixedmap`].
+///
+/// `vm_insert_page` on a VMA without `VM_MIXEDMAP` would set the flag itself, which needs the
+/// mmap write lock (`mm/memory.c`: `vm_insert_page` asserts it); on a `VM_PFNMAP` VMA it is a
+/// bug. Requiring this type removes both cases.
+///
+/// # Invariants
+///
+/// The VMA has `VM_MIXEDMAP` set (fixed since its creation: the flag is not in the mutable set
+/// of [`VmaWriteGuard`](super::virt::VmaWriteGuard)).
+#[repr(transparent)]
+pub struct VmaMixedMap {
+    vma: VmaRef,
+}
+
+impl core::ops::Deref for VmaMixedMap {
+    type Target = VmaRef;
+
+    #[inline]
+    fn deref(&self) -> &VmaRef {
+        &self.vma
+    }
+}
+
+impl VmaRef {
+    /// Checked conversion: returns the VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`.
+    #[inline]
+    pub fn as_mixedmap(&self) -> Option<&VmaMixedMap> {
+        if self.flags() & flags::MIXEDMAP != 0 {
+            // SAFETY: Transparent wrapper. INVARIANT: the flag was just checked.
+            Some(unsafe { &*(self as *const VmaRef).cast::<VmaMixedMap>() })
+        } else {
+            None
+        }
+    }
+
+    /// Zaps (unmaps) the pages mapped in `[addr, addr + len)` of this VMA
+    /// (`zap_page_range_single`); the next access faults again. The page tables stay.
+    ///
+    /// `process_addrs.rst`, "Page tables": zapping needs only a stable VMA, under any of the mmap,
+    /// VMA or rmap locks. It may sleep, hence a [`Sleepable`] token. `EINVAL` if the range is not
+    /// inside the VMA.
+    pub fn zap<L: Sleepable>(&self, _ctx: &mut Ctx<'_, L>, addr: usize, len: usize) -> Result {
+        let end = addr.checked_add(len).ok_or(EINVAL)?;
+        if addr < self.start() || end > self.end() || addr > end {
+            return Err(EINVAL);
+        }
+        // SAFETY: The VMA is stable (type invariant of `VmaRef`) and the range lies inside it.
+        unsafe {
+            bindings::zap_page_range_single(
+                self.as_raw(),
+                addr as _,
+                len as _,
+                core::ptr::null_mut(),
+            )
+        };
+        Ok(())
+    }
+}
+
+impl VmaMixedMap {
+    /// Inserts `page` at `addr` (`vm_insert_page`), taking a reference on it for the mapping.
+    ///
+    /// Installing needs the mmap or VMA lock ([`InstallAllowed`]); it may allocate page tables
+    /// and sleep. `EINVAL` if `addr` is outside the VMA, `EBUSY` if an entry is already there.
+    pub fn vm_insert_page<L: InstallAllowed>(
+        &self,
+        _ctx: &mut Ctx<'_, L>,
+        addr: usize,
+        page: &Page,
+    ) -> Result {
+        if !self.contains(addr) {
+            return Err(EINVAL);
+        }
+        // SAFETY: The VMA is stable under the mmap or VMA lock proven by the token, has
+        // `VM_MIXEDMAP` (type invariant) and `addr` lies inside it.
+        to_result(unsafe { bindings::vm_insert_page(self.as_raw(), addr as _, page.as_ptr()) })
+    }
+}
+
+/// Marker for the mapping kind chosen in `f_op->mmap`.
+pub mod kind {
+    /// No `VM_MIXEDMAP`/`VM_PFNMAP` chosen yet.
+    pub enum Unset {}
+    /// `VM_MIXEDMAP` chosen.
+    pub enum MixedMap {}
+    /// `VM_PFNMAP` chosen.
+    pub enum PfnMap {}
+}
+
+/// A VMA being set up by `f_op->mmap`: mmap write lock held, not yet visible to anyone else
+/// (`locking.rst`, `file_operations->mmap`; `process_addrs.rst`, "Core fields": `vm_ops` and
+/// `vm_file` are "written once on initial map by `f_ops->mmap()`").
+///
+/// Only the changes a driver may make are offered. The mapping kind is a type state `K`:
+/// `VM_MIXEDMAP` and `VM_PFNMAP` exclude each other, so [`VmaNew::set_mixedmap`] and
+/// [`VmaNew::set_pfnmap`] exist only before either was chosen and consume the handle.
+///
+/// # Invariants
+///
+/// `vma` is the VMA passed to the `mmap` callback that is running, with the mmap write lock
+/// held by the current task.
+pub struct VmaNew<'a, K = kind::Unset> {
+    vma: &'a VmaRef,
+    _kind: PhantomData<K>,
+}
+
+impl<'a> VmaNew<'a, kind::Unset> {
+    /// Wraps the VMA passed to `f_op->mmap`.
+    ///
+    /// # Safety
+    ///
+    /// `vma` must be the VMA of the running `mmap` callback (mmap write lock held, VMA not yet in
+    /// the tree), valid for `'a`. Checked with `mmap_assert_write_locked` in debug builds.
+    pub unsafe fn from_raw(vma: *mut bindings::vm_area_struct) -> Self {
+        // SAFETY: `vma` is valid; its mm is valid.
+        unsafe { bindings::mmap_assert_write_locked((*vma).vm_mm) };
+        Self {
+            // SAFETY: Stable: the mmap write lock is held and nobody else can see the VMA.
+            vma: unsafe { VmaRef::from_raw(vma) },
+            _kind: PhantomData,
+        }
+    }
+
+    /// Sets `VM_MIXEDMAP` (`struct page` pages and PFNs may be inserted). `EINVAL` if the
+    /// mapping was created with `VM_PFNMAP` already.
+    pub fn set_mixedmap(self) -> Result<VmaNew<'a, kind::MixedMap>> {
+        if self.flags() & flags::PFNMAP != 0 {
+            return Err(EINVAL);
+        }
+        self.set(flags::MIXEDMAP);
+        Ok(VmaNew {
+            vma: self.vma,
+            _kind: PhantomData,
+        })
+    }
+
+    /// Sets `VM_PFNMAP | VM_IO` (pure PFN mapping, no `struct page`). `EINVAL` if `VM_MIXEDMAP`
+    /// is set already.
+    pub fn set_pfnmap(self) -> Result<VmaNew<'a, kind::PfnMap>> {
+        if self.flags() & flags::MIXEDMAP != 0 {
+            return Err(EINVAL);
+        }
+        self.set(flags::PFNMAP | flags::IO);
+        Ok(VmaNew {
+            vma: self.vma,
+            _kind: PhantomData,
+        })
+    }
+}
+
+impl<'a, K> VmaNew<'a, K> {
+    fn set(&self, f: flags::Flags) {
+        // SAFETY: The mmap write lock is held (type invariant); `vm_flags_set` write-locks the
+        // VMA itself.
+        unsafe { bindings::vm_flags_set(self.vma.as_raw(), f as _) };
+    }
+
+    /// Sets `VM_DONTCOPY`: the mapping is not inherited by `fork`.
+    pub fn set_dontcopy(&self) {
+        self.set(flags::DONTCOPY);
+    }
+
+    /// Sets `VM_DONTEXPAND`: `mremap` cannot grow the mapping.
+    pub fn set_dontexpand(&self) {
+        self.set(flags::DONTEXPAND);
+    }
+
+    /// Sets `VM_DONTDUMP`: left out of core dumps.
+    pub fn set_dontdump(&self) {
+        self.set(flags::DONTDUMP);
+    }
+
+    /// Sets `VM_IO`: memory-mapped I/O (not `get_user_pages`-able).
+    pub fn set_io(&self) {
+        self.set(flags::IO);
+    }
+
+    /// Clears `VM_MAYWRITE` so `mprotect` can never make the mapping writable. `EINVAL` if it is
+    /// writable now (`VM_WRITE` needs `VM_MAYWRITE`).
+    pub fn clear_maywrite(&self) -> Result {
+        if self.flags() & flags::WRITE != 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: As in `set`.
+        unsafe { bindings::vm_flags_clear(self.vma.as_raw(), flags::MAYWRITE as _) };
+        Ok(())
+    }
+
+    /// Clears `VM_MAYEXEC`. `EINVAL` if the mapping is executable now.
+    pub fn clear_mayexec(&self) -> Result {
+        if self.flags() & flags::EXEC != 0 {
+            return Err(EINVAL);
+        }
+        // SAFETY: As in `set`.
+        unsafe { bindings::vm_flags_clear(self.vma.as_raw(), flags::MAYEXEC as _) };
+        Ok(())
+    }
+
+    /// Sets the page protection (`vm_page_prot`).
+    pub fn set_page_prot(&self, prot: PageProt) {
+        // SAFETY: The mmap write lock is held and the VMA is not yet visible.
+        unsafe {
+            bindings::rust_mm_vma_set_page_prot(
+                self.vma.as_raw(),
+                bindings::pgprot_t {
+                    pgprot: prot.0 as _,
+                },
+            )
+        };
+    }
+
+    /// Installs `T`'s `vm_operations_struct` with `data` as `vm_private_data`. Every VMA copied
+    /// from this one (split, `fork`) gets its own reference through `open`, released in `close`.
+    pub fn set_vm_ops<T: VmOperations>(&self, table: &'static VmOpsTable<T>, data: T::Data) {
+        // SAFETY: `vm_ops` and `vm_private_data` are written once here, under the mmap write
+        // lock, before the VMA becomes visible; `close` releases `data`.
+        unsafe {
+            bindings::rust_mm_vma_set_ops(
+                self.vma.as_raw(),
+                table.table.get(),
+                data.into_foreign() as *mut _,
+            )
+        };
+    }
+}
+
+impl<K> core::ops::Deref for VmaNew<'_, K> {
+    type Target = VmaRef;
+
+    #[inline]
+    fn deref(&self) -> &VmaRef {
+        self.vma
+    }
+}
+
+/// `vm_operations_struct` callbacks implemented in Rust.
+///
+/// Each callback gets the private data installed by [`VmaNew::set_vm_ops`] and the lock token of
+/// the context it runs in (`locking.rst`, `vm_operations_struct`):
+///
+/// | callback       | runs with                         | token / view                      |
+/// |----------------|-----------------------------------|-----------------------------------|
+/// | `open`         | mmap write lock                   | `&VmaRef`, `Ctx<MmapLock>`        |
+/// | `close`        | mmap write lock                   | `&VmaRef`, `Ctx<MmapLock>`        |
+/// | `fault`        | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
+/// | `page_mkwrite` | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
+/// | `pfn_mkwrite`  | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
+/// | `map_pages`    | page table locked, must not block | [`VmFault`] + `Ctx<PageTableLock>`|
+/// | `access`       | mmap read lock                    | `&VmaRef`, `Ctx<MmapLock>`        |
+///
+/// Only implemented callbacks are populated in the table (`#[vtable]`), except `open` and
+/// `close`, which are always installed because they own the references to the private data.
+#[macros::vtable]
+pub trait VmOperations: Sized + 'static + Send + Sync {
+    /// The private data of each VMA (`vm_private_data`); cloned for copied VMAs.
+    type Data: ForeignOwnable
+        + Send
+        + Sync
+        + for<'a> From<<Self::Data as ForeignOwnable>::Borrowed<'a>>;
+
+    /// A new VMA was copied from one of ours (split, `fork`).
+    fn open(_data: <Self::Data as ForeignOwnable>::Borrowed<'_>, _vma: &VmaRef) {}
+
+    /// A VMA of ours is going away; its reference to the data is dropped afterwards.
+    fn close(_data: <Self::Data as ForeignOwnable>::Borrowed<'_>, _vma: &VmaRef) {}
+
+    /// A not-present page was accessed.
+    fn fault(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _vmf: &mut VmFault<'_>,
+    ) -> VmFaultResult {
+        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// A read-only page is about to become writable (may return [`VmFaultResult::LOCKED`]).
+    fn page_mkwrite(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _vmf: &mut VmFault<'_>,
+    ) -> VmFaultResult {
+        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// A read-only PFN entry is about to become writable.
+    fn pfn_mkwrite(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _vmf: &mut VmFault<'_>,
+    ) -> VmFaultResult {
+        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Map easily reachable pages of `[start_pgoff, end_pgoff]` without blocking. The token is
+    /// at [`PageTableLock`] level, so no sleeping lock or sleeping insert can be called.
+    fn map_pages(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _vmf: &VmFault<'_>,
+        _ctx: &mut Ctx<'_, PageTableLock>,
+        _start_pgoff: usize,
+        _end_pgoff: usize,
+    ) -> VmFaultResult {
+        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+
+    /// `access_process_vm` on a VMA that cannot be reached through page tables; returns the
+    /// number of bytes transferred.
+    fn access(
+        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _vma: &VmaRef,
+        _ctx: &mut Ctx<'_, MmapLock>,
+        _addr: usize,
+        _buf: &mut [u8],
+        _write: bool,
+    ) -> Result<usize> {
+        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The `vm_operations_struct` of `T`, declared once per driver as a `static`; its address is the
+/// identity that [`VmOpsTable::owns`] checks.
+///
+/// # Examples
+///
+/// ```ignore
+/// static MY_VM_OPS: VmOpsTable<MyOps> = VmOpsTable::new();
+/// ```
+pub struct VmOpsTable<T: VmOperations> {
+    table: Opaque<bindings::vm_operations_struct>,
+    _t: PhantomData<T>,
+}
+
+// SAFETY: The table is immutable after construction and only read by the C side.
+unsafe impl<T: VmOperations> Sync for VmOpsTable<T> {}
+
+/// A VMA proven to have been set up by this driver's `mmap` with `T`'s table.
+///
+/// Obtained from any stable VMA with [`VmOpsTable::owns`]: code that looks a VMA up by address
+/// (e.g. in an ioctl) must go through it before using the private data, so a VMA that was
+/// unmapped and replaced by someone else's at the same address is rejected.
+pub struct OwnedVma<'a, T: VmOperations> {
+    vma: &'a VmaRef,
+    _t: PhantomData<T>,
+}
+
+impl<'a, T: VmOperations> OwnedVma<'a, T> {
+    /// The VMA.
+    #[inline]
+    pub fn vma(&self) -> &'a VmaRef {
+        self.vma
+    }
+
+    /// The private data installed by [`VmaNew::set_vm_ops`].
+    #[inline]
+    pub fn data(&self) -> <T::Data as ForeignOwnable>::Borrowed<'a> {
+        // SAFETY: The VMA uses `T`'s table (checked in `owns`), so `vm_private_data` came from
+        // `T::Data::into_foreign` and stays alive until `close`, which cannot run while the VMA
+        // is stable.
+        unsafe { T::Data::borrow(bindings::rust_mm_vma_private(self.vma.as_raw())) }
+    }
+}
+
+impl<T: VmOperations> VmOpsTable<T> {
+    /// Builds the table; callbacks `T` does not implement stay `NULL`.
+    pub const fn new() -> Self {
+        // SAFETY: All-zero is a valid `vm_operations_struct` (all callbacks `None`).
+        let mut ops: bindings::vm_operations_struct = unsafe { core::mem::zeroed() };
+        ops.open = Some(Self::open);
+        ops.close = Some(Self::close);
+        if T::HAS_FAULT {
+            ops.fault = Some(Self::fault);
+        }
+        if T::HAS_PAGE_MKWRITE {
+            ops.page_mkwrite = Some(Self::page_mkwrite);
+        }
+        if T::HAS_PFN_MKWRITE {
+            ops.pfn_mkwrite = Some(Self::pfn_mkwrite);
+        }
+        if T::HAS_MAP_PAGES {
+            ops.map_pages = Some(Self::map_pages);
+        }
+        if T::HAS_ACCESS {
+            ops.access = Some(Self::access);
+        }
+        Self {
+            table: Opaque::new(ops),
+            _t: PhantomData,
+        }
+    }
+
+    /// The `vm_operations_struct` pointer.
+    #[inline]
+    pub fn as_raw(&'static self) -> *const bindings::vm_operations_struct {
+        self.table.get()
+    }
+
+    /// Checked conversion: `Some` if `vma` was set up with this table (its `vm_ops` is this
+    /// static), giving access to the driver's private data.
+    #[inline]
+    pub fn owns<'a>(&'static self, vma: &'a VmaRef) -> Option<OwnedVma<'a, T>> {
+        core::ptr::eq(vma.vm_ops(), self.as_raw()).then_some(OwnedVma {
+            vma,
+            _t: PhantomData,
+        })
+    }
+
+    /// # Safety
+    ///
+    /// `vma` must be one of our VMAs (uses this table).
+    unsafe fn data<'a>(
+        vma: *mut bindings::vm_area_struct,
+    ) -> <T::Data as ForeignOwnable>::Borrowed<'a> {
+        // SAFETY: Per the safety requirements, `vm_private_data` came from `into_foreign` and is
+        // alive until our `close` drops it.
+        unsafe { T::Data::borrow(bindings::rust_mm_vma_private(vma)) }
+    }
+
+    unsafe extern "C" fn open(vma: *mut bindings::vm_area_struct) {
+        // SAFETY: `open` is only called on VMAs copied from ours (same table and private data),
+        // under the mmap write lock.
+        let (data, vma) = unsafe { (Self::data(vma), VmaRef::from_raw(vma)) };
+        // The copy needs its own reference, released by its `close`.
+        let copy: T::Data = T::Data::from(data);
+        core::mem::forget(copy);
+        // SAFETY: As above.
+        T::open(unsafe { Self::data(vma.as_raw()) }, vma);
+    }
+
+    unsafe extern "C" fn close(vma: *mut bindings::vm_area_struct) {
+        // SAFETY: `close` is called once per VMA of ours, under the mmap write lock (or in
+        // `exit_mmap` when nobody else can reach the mm).
+        let vma_ref = unsafe { VmaRef::from_raw(vma) };
+        // SAFETY: As above.
+        T::close(unsafe { Self::data(vma) }, vma_ref);
+        // SAFETY: Drops the reference owned by this VMA (from `set_vm_ops` or `open`).
+        drop(unsafe { T::Data::from_foreign(bindings::rust_mm_vma_private(vma)) });
+    }
+
+    unsafe extern "C" fn fault(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
+        // SAFETY: Called by the fault path for our VMA, with the mmap or VMA read lock held.
+        let mut f = unsafe { VmFault::from_raw(vmf) };
+        // SAFETY: The faulting VMA is ours.
+        let data = unsafe { Self::data(f.vma().as_raw()) };
+        T::fault(data, &mut f).as_raw()
+    }
+
+    unsafe extern "C" fn page_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
+        // SAFETY: As in `fault`.
+        let mut f = unsafe { VmFault::from_raw(vmf) };
+        // SAFETY: The faulting VMA is ours.
+        let data = unsafe { Self::data(f.vma().as_raw()) };
+        T::page_mkwrite(data, &mut f).as_raw()
+    }
+
+    unsafe extern "C" fn pfn_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
+        // SAFETY: As in `fault`.
+        let mut f = unsafe { VmFault::from_raw(vmf) };
+        // SAFETY: The faulting VMA is ours.
+        let data = unsafe { Self::data(f.vma().as_raw()) };
+        T::pfn_mkwrite(data, &mut f).as_raw()
+    }
+
+    unsafe extern "C" fn map_pages(
+        vmf: *mut bindings::vm_fault,
+        start: usize,
+        end: usize,
+    ) -> bindings::vm_fault_t {
+        // SAFETY: As in `fault`.
+        let f = unsafe { VmFault::from_raw(vmf) };
+        // SAFETY: The faulting VMA is ours.
+        let data = unsafe { Self::data(f.vma().as_raw()) };
+        // INVARIANT: `map_pages` must not block (VFS table); the token makes sleeping calls
+        // unavailable.
+        let mut ctx = Ctx::<PageTableLock>::make();
+        T::map_pages(data, &f, &mut ctx, start, end).as_raw()
+    }
+
+    unsafe extern "C" fn access(
+        vma: *mut bindings::vm_area_struct,
+        addr: usize,
+        buf: *mut core::ffi::c_void,
+        len: core::ffi::c_int,
+        write: core::ffi::c_int,
+    ) -> core::ffi::c_int {
+        // SAFETY: `access_process_vm` calls this for our VMA with the mmap read lock held.
+        let (data, vma_ref) = unsafe { (Self::data(vma), VmaRef::from_raw(vma)) };
+        let len = usize::try_from(len).unwrap_or(0);
+        // SAFETY: The core passes a kernel buffer of `len` bytes.
+        let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
+        // INVARIANT: The mmap read lock is held.
+        let mut ctx = Ctx::<MmapLock>::make();
+        match T::access(data, vma_ref, &mut ctx, addr, buf, write != 0) {
+            Ok(n) => n.min(len) as _,
+            Err(e) => Error::to_errno(e),
+        }
+    }
+}
+
+impl<T: VmOperations> Default for VmOpsTable<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
