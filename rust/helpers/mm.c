@@ -477,3 +477,19 @@ void rust_helper_rust_mm_file_set_private(struct file *file, void *data)
 {
 	file->private_data = data;
 }
+
+/*
+ * A shared VMA that may be written counts in mapping->i_mmap_writable until it
+ * is unlinked; when VM_MAYWRITE is cleared it will not be uncounted then, so
+ * uncount it now (as mprotect-less sealing in the mm core does).
+ */
+void rust_helper_rust_mm_vma_drop_writable(struct vm_area_struct *vma)
+{
+	if (vma->vm_file && vma_is_shared_maywrite(vma))
+		mapping_unmap_writable(vma->vm_file->f_mapping);
+}
+
+void rust_helper_assert_fault_locked(struct vm_fault *vmf)
+{
+	assert_fault_locked(vmf);
+}

@@ -13,7 +13,7 @@
 
 use crate::{
     bindings,
-    error::Error,
+    error::{Error, Result},
     mm::{
         order::{Ctx, VmaLock},
         virt::VmaRef,
@@ -46,6 +46,17 @@ impl VmFaultResult {
         self.0
     }
 
+    /// The result of a fault handler that inserted the entry itself: `NOPAGE` if it did or a
+    /// concurrent fault did (`EBUSY`), `OOM` for `ENOMEM`, else `SIGBUS`.
+    #[inline]
+    pub fn from_insert(res: Result) -> Self {
+        match res {
+            Ok(()) => Self::NOPAGE,
+            Err(e) if e == crate::error::code::EBUSY => Self::NOPAGE,
+            Err(e) => Self::from_error(e),
+        }
+    }
+
     /// Converts a kernel error from an insert function, as `vmf_error` does.
     #[inline]
     pub fn from_error(e: Error) -> Self {
@@ -76,12 +87,12 @@ impl<'a> VmFault<'a> {
     ///
     /// `vmf` must be the fault being handled by the current task, inside a `fault`,
     /// `page_mkwrite`, `pfn_mkwrite` or `map_pages` callback, valid for `'a`; the core holds the
-    /// mmap read lock or the VMA read lock (checked with `vma_assert_locked` in debug builds).
+    /// mmap read lock or the VMA read lock (checked with `assert_fault_locked` in debug builds).
     pub unsafe fn from_raw(vmf: *mut bindings::vm_fault) -> Self {
         // SAFETY: `vmf` is valid; its VMA is stable while the fault is handled.
         let vma = unsafe { bindings::rust_mm_vmf_vma(vmf) };
-        // SAFETY: The VMA is read-locked or the mmap lock is held by the fault path.
-        unsafe { bindings::vma_assert_locked(vma) };
+        // SAFETY: `vmf` is valid; checks the lock `FAULT_FLAG_VMA_LOCK` says is held.
+        unsafe { bindings::assert_fault_locked(vmf) };
         Self {
             vmf,
             // SAFETY: Stable for the duration of the callback.
@@ -144,16 +155,14 @@ impl<'a> VmFault<'a> {
         unsafe { bindings::rust_mm_vmf_set_page(self.vmf, page.as_ptr()) };
     }
 
-    /// Inserts `page` at the faulting address of a `VM_MIXEDMAP` VMA (`vm_insert_page`) and
-    /// returns [`VmFaultResult::NOPAGE`]; `SIGBUS` if the VMA is not `VM_MIXEDMAP`.
-    pub fn insert_page(&mut self, page: &Page) -> VmFaultResult {
-        let Some(vma) = self.vma.as_mixedmap() else {
-            return VmFaultResult::SIGBUS;
-        };
+    /// Inserts `page` at the faulting address of a `VM_MIXEDMAP` VMA (`vm_insert_page`).
+    ///
+    /// `Err(EBUSY)` if an entry is there already (a concurrent fault inserted it first),
+    /// `Err(EINVAL)` if the VMA is not `VM_MIXEDMAP`. Turn the result into the handler's return
+    /// value with [`VmFaultResult::from_insert`].
+    pub fn insert_page(&mut self, page: &Page) -> Result {
+        let vma = self.vma.as_mixedmap().ok_or(crate::error::code::EINVAL)?;
         let addr = self.address();
-        match vma.vm_insert_page(&mut self.ctx, addr, page) {
-            Ok(()) => VmFaultResult::NOPAGE,
-            Err(e) => VmFaultResult::from_error(e),
-        }
+        vma.vm_insert_page(&mut self.ctx, addr, page)
     }
 }

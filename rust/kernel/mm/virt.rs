@@ -385,6 +385,11 @@ impl<'a> VmaWriteGuard<'a> {
     pub fn mod_flags(&self, set: Flags, clear: Flags) -> Result {
         let old = self.flags();
         let new = check_flags_change(old, set, clear)?;
+        if old & flags::MAYWRITE != 0 && new & flags::MAYWRITE == 0 {
+            // SAFETY: Both locks are held; keeps `i_mmap_writable` balanced for shared file
+            // mappings that stop being writable.
+            unsafe { bindings::rust_mm_vma_drop_writable(self.as_raw()) };
+        }
         // SAFETY: Both locks are held (type invariant), as `vm_flags_mod` requires.
         unsafe { bindings::vm_flags_mod(self.as_raw(), set as _, clear as _) };
         const ACCESS: Flags = flags::READ | flags::WRITE | flags::EXEC;

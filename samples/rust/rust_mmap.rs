@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Rust mmap sample: `/dev/rust-mmap`, a misc device whose open files own a buffer of pages that
+//! user space maps, faulted in lazily, and ioctls that inspect and change those mappings with
+//! every guard of `kernel::mm`.
+//!
+//! The ABI (and every errno) is `include/uapi/linux/rust_mmap.h`; `samples/rust/c_mmap.c` is
+//! the same device in C, and `tools/testing/selftests/rust_mmap/` checks both.
+
+use core::sync::atomic::{AtomicU64, Ordering};
+use kernel::c_str;
+use kernel::{
+    alloc::flags::{__GFP_ZERO, GFP_KERNEL},
+    fs::File,
+    ioctl::{_IOR, _IOW, _IOWR},
+    miscdevice::{MiscDevice, MiscDeviceRegistration},
+    mm::{
+        fault::{VmFault, VmFaultResult},
+        order::{Ctx, MmapLock, Sleepable, Unlocked},
+        pgtable::{PteGuard, PMD_SIZE},
+        virt::{flags, VmaRef},
+        vm_ops::{VmOperations, VmOpsTable, VmaNew},
+        MmWithUser,
+    },
+    new_mutex,
+    page::{Page, PAGE_SIZE},
+    prelude::*,
+    sync::{Arc, ArcBorrow, Mutex},
+    types::ARef,
+    uaccess::UserSlice,
+};
+
+module! {
+    type: RustMmap,
+    name: "rust_mmap",
+    author: "Rust mm-locking team",
+    description: "Rust mmap sample: per-open page buffers mapped into user space",
+    license: "GPL",
+}
+
+const MAX_SIZE: usize = 1 << 20;
+const IOC: u32 = 0xB5;
+const SET_SIZE: u32 = _IOW::<u64>(IOC, 0);
+const STATS: u32 = _IOR::<[u64; 4]>(IOC, 1);
+const RESIDENT: u32 = _IOWR::<[u64; 3]>(IOC, 2);
+const SEAL: u32 = _IOWR::<[u64; 3]>(IOC, 3);
+const DONTCOPY: u32 = _IOWR::<[u64; 3]>(IOC, 4);
+const QUERY: u32 = _IOWR::<[u64; 5]>(IOC, 5);
+const ZAP: u32 = _IOWR::<[u64; 3]>(IOC, 6);
+
+/// One open file's buffer; shared with every VMA that maps it.
+#[pin_data]
+struct Buffer {
+    #[pin]
+    pages: Mutex<KVec<Option<Page>>>,
+    faults: AtomicU64,
+    allocated: AtomicU64,
+}
+
+static VM_OPS: VmOpsTable<RustMmapVma> = VmOpsTable::new();
+
+struct RustMmapVma;
+
+#[vtable]
+impl VmOperations for RustMmapVma {
+    type Data = Arc<Buffer>;
+
+    fn fault(buf: ArcBorrow<'_, Buffer>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+        let idx = vmf.pgoff();
+        let mut pages = buf.pages.lock();
+        // The mapping may extend past the end of the buffer, like past EOF.
+        let Some(slot) = pages.get_mut(idx) else {
+            return VmFaultResult::SIGBUS;
+        };
+        if slot.is_none() {
+            match Page::alloc_page(GFP_KERNEL | __GFP_ZERO) {
+                Ok(p) => *slot = Some(p),
+                Err(_) => return VmFaultResult::OOM,
+            }
+            buf.allocated.fetch_add(1, Ordering::Relaxed);
+        }
+        let res = match slot {
+            Some(page) => vmf.insert_page(page),
+            None => Err(ENOMEM),
+        };
+        // Count only the faults that inserted the page (not those that lost a race).
+        if res.is_ok() {
+            buf.faults.fetch_add(1, Ordering::Relaxed);
+        }
+        VmFaultResult::from_insert(res)
+    }
+}
+
+struct RustMmap {
+    _dev: Pin<KBox<MiscDeviceRegistration<RustMmapFile>>>,
+}
+
+impl kernel::Module for RustMmap {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let dev = MiscDeviceRegistration::register(c_str!("rust-mmap"), GFP_KERNEL)?;
+        pr_info!("/dev/rust-mmap registered\n");
+        Ok(RustMmap { _dev: dev })
+    }
+}
+
+struct RustMmapFile;
+
+/// `RUST_MMAP_F_*` of a VMA.
+fn abi_flags(vma: &VmaRef) -> u64 {
+    let f = vma.flags();
+    let mut out = 0;
+    for (vm, abi) in [
+        (flags::READ, 1),
+        (flags::WRITE, 2),
+        (flags::MAYWRITE, 4),
+        (flags::DONTCOPY, 8),
+        (flags::MAYSHARE, 16),
+    ] {
+        if f & vm != 0 {
+            out |= abi;
+        }
+    }
+    out
+}
+
+/// Whether `vma` is a mapping of this open file set up by our `mmap` (not merely a VMA at the
+/// same address: it may have been replaced by another mapping since user space made it).
+fn is_ours(vma: &VmaRef, file: &File) -> bool {
+    VM_OPS.owns(vma).is_some() && vma.file().is_some_and(|f| f.as_raw() == file.as_raw())
+}
+
+/// Checks a `struct rust_mmap_range` against the VMA at its address: returns the end address.
+fn range_end(vma: Option<&VmaRef>, file: &File, addr: usize, len: usize) -> Result<usize> {
+    if addr % PAGE_SIZE != 0 || len % PAGE_SIZE != 0 || addr.checked_add(len).is_none() {
+        return Err(EINVAL);
+    }
+    let vma = vma.ok_or(ENOENT)?;
+    if !is_ours(vma, file) {
+        return Err(EINVAL);
+    }
+    if len == 0 {
+        return Ok(vma.end());
+    }
+    if addr + len > vma.end() {
+        return Err(EINVAL);
+    }
+    Ok(addr + len)
+}
+
+/// Counts present PTEs in `[addr, end)` of `vma`, one PTE table (one lock) at a time.
+fn count_resident<L: kernel::mm::order::Before<kernel::mm::order::PageTableLock>>(
+    ctx: &mut Ctx<'_, L>,
+    vma: &VmaRef,
+    mut addr: usize,
+    end: usize,
+) -> u64 {
+    let mut n = 0;
+    while addr < end {
+        match PteGuard::lock(ctx, vma, addr) {
+            Some((mut pte, _)) => loop {
+                n += u64::from(pte.get().is_present());
+                addr = pte.addr() + PAGE_SIZE;
+                if addr >= end || !pte.advance() {
+                    break;
+                }
+            },
+            None => addr = (addr | (PMD_SIZE - 1)) + 1,
+        }
+    }
+    n
+}
+
+fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
+    let mut bytes = [[0u8; 8]; N];
+    UserSlice::new(arg, N * 8)
+        .reader()
+        .read_slice(bytes.as_flattened_mut())?;
+    Ok(bytes.map(u64::from_ne_bytes))
+}
+
+fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
+    let bytes = vals.map(u64::to_ne_bytes);
+    UserSlice::new(arg, N * 8)
+        .writer()
+        .write_slice(bytes.as_flattened())
+}
+
+fn current_mm() -> Result<ARef<MmWithUser>> {
+    MmWithUser::current().ok_or(EINVAL)
+}
+
+/// Zaps a whole VMA, then reports its flags (helper for SEAL).
+fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &VmaRef) -> Result {
+    vma.zap(ctx, vma.start(), vma.len())
+}
+
+#[vtable]
+impl MiscDevice for RustMmapFile {
+    type Ptr = Arc<Buffer>;
+
+    fn open(_file: &File) -> Result<Arc<Buffer>> {
+        Arc::pin_init(
+            pin_init!(Buffer {
+                pages <- new_mutex!(KVec::new()),
+                faults: AtomicU64::new(0),
+                allocated: AtomicU64::new(0),
+            }),
+            GFP_KERNEL,
+        )
+    }
+
+    fn mmap(
+        buf: ArcBorrow<'_, Buffer>,
+        _file: &File,
+        vma: VmaNew<'_>,
+        _ctx: &mut Ctx<'_, MmapLock>,
+    ) -> Result {
+        let npages = buf.pages.lock().len();
+        if npages == 0 {
+            return Err(ENODEV);
+        }
+        // Only shared mappings (`VM_SHARED` is cleared for read-only files, `VM_MAYSHARE` not).
+        if vma.flags() & flags::MAYSHARE == 0 {
+            return Err(EINVAL);
+        }
+        if vma.flags() & flags::EXEC != 0 {
+            return Err(EPERM);
+        }
+        if vma.pgoff() >= npages || vma.len() > MAX_SIZE {
+            return Err(EINVAL);
+        }
+        vma.clear_mayexec()?;
+        vma.set_dontexpand();
+        let vma = vma.set_mixedmap()?;
+        vma.set_vm_ops(&VM_OPS, buf.into());
+        Ok(())
+    }
+
+    fn ioctl(
+        buf: ArcBorrow<'_, Buffer>,
+        file: &File,
+        ctx: &mut Ctx<'_, Unlocked>,
+        cmd: u32,
+        arg: usize,
+    ) -> Result<isize> {
+        match cmd {
+            SET_SIZE => {
+                let [size] = read_u64s::<1>(arg)?;
+                let size = size as usize;
+                if size == 0 || size % PAGE_SIZE != 0 || size > MAX_SIZE {
+                    return Err(EINVAL);
+                }
+                let npages = size / PAGE_SIZE;
+                let mut v = KVec::with_capacity(npages, GFP_KERNEL)?;
+                for _ in 0..npages {
+                    v.push(None, GFP_KERNEL)?;
+                }
+                let mut pages = buf.pages.lock();
+                if !pages.is_empty() {
+                    return Err(EBUSY);
+                }
+                *pages = v;
+                Ok(0)
+            }
+            STATS => {
+                let size = (buf.pages.lock().len() * PAGE_SIZE) as u64;
+                // All opens share one inode and so one i_mmap tree: count this file's VMAs.
+                let mappings = {
+                    let (i_mmap, _) = file.mapping().i_mmap_lock_read(ctx);
+                    i_mmap
+                        .vmas(0, usize::MAX)
+                        .filter(|v| v.file().is_some_and(|f| f.as_raw() == file.as_raw()))
+                        .count() as u64
+                };
+                let faults = buf.faults.load(Ordering::Relaxed);
+                let allocated = buf.allocated.load(Ordering::Relaxed);
+                write_u64s(arg, [size, faults, allocated, mappings])?;
+                Ok(0)
+            }
+            QUERY => {
+                let [addr, ..] = read_u64s::<5>(arg)?;
+                let mm = current_mm()?;
+                // The VMA read lock, falling back to the mmap read lock.
+                let (vma, _) = mm.lock_vma(ctx, addr as usize).ok_or(ENOENT)?;
+                if !is_ours(&vma, file) {
+                    return Err(EINVAL);
+                }
+                let out = [
+                    addr,
+                    vma.start() as u64,
+                    vma.end() as u64,
+                    vma.pgoff() as u64,
+                    abi_flags(&vma),
+                ];
+                drop(vma);
+                write_u64s(arg, out)?;
+                Ok(0)
+            }
+            RESIDENT | ZAP | SEAL | DONTCOPY => {
+                let [addr, len, _] = read_u64s::<3>(arg)?;
+                let (addr, len) = (addr as usize, len as usize);
+                let mm = current_mm()?;
+                let result = match cmd {
+                    RESIDENT | ZAP => {
+                        let (mmap, mut ctx) = mm.mmap_read_lock_killable(ctx)?;
+                        let vma = mmap.vma_lookup(addr);
+                        let end = range_end(vma, file, addr, len)?;
+                        let vma = vma.ok_or(ENOENT)?;
+                        let n = count_resident(&mut ctx, vma, addr, end);
+                        if cmd == ZAP {
+                            vma.zap(&mut ctx, addr, end - addr)?;
+                        }
+                        n
+                    }
+                    _ => {
+                        let (mmap, mut ctx) = mm.mmap_write_lock_killable(ctx)?;
+                        range_end(mmap.vma_lookup(addr), file, addr, len)?;
+                        let vma = mmap.vma_write_at(&mut ctx, addr).ok_or(ENOENT)?;
+                        if cmd == SEAL {
+                            vma.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;
+                            // Writable PTEs must go: the next accesses fault read-only ones in.
+                            zap_all(&mut ctx, &vma)?;
+                        } else {
+                            vma.mod_flags(flags::DONTCOPY, 0)?;
+                        }
+                        // The flags cannot change under the read lock.
+                        let mmap = mmap.downgrade();
+                        mmap.vma_lookup(addr).map(abi_flags).ok_or(ENOENT)?
+                    }
+                };
+                write_u64s(arg, [addr as u64, len as u64, result])?;
+                Ok(0)
+            }
+            _ => Err(ENOTTY),
+        }
+    }
+}
