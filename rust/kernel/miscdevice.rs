@@ -112,6 +112,9 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         Ok(this)
     }
 
+    /// # Safety
+    ///
+    /// Installed as `file_operations::open`: `file` is being opened on our device.
     unsafe extern "C" fn open(
         _inode: *mut bindings::inode,
         file: *mut bindings::file,
@@ -128,6 +131,9 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         }
     }
 
+    /// # Safety
+    ///
+    /// Installed as `file_operations::release`: `file` was opened by our `open`; called once.
     unsafe extern "C" fn release(
         _inode: *mut bindings::inode,
         file: *mut bindings::file,
@@ -139,6 +145,10 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         0
     }
 
+    /// # Safety
+    ///
+    /// Installed as `file_operations::unlocked_ioctl`: `file` was opened by our `open`, process
+    /// context, no mm lock held.
     unsafe extern "C" fn ioctl(
         file: *mut bindings::file,
         cmd: core::ffi::c_uint,
@@ -149,18 +159,17 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         // SAFETY: `unlocked_ioctl` runs in process context without mm locks.
         let mut ctx = unsafe { Ctx::new() };
         // SAFETY: The file is valid during the call.
-        match T::ioctl(
-            dev,
-            unsafe { File::from_raw(file) },
-            &mut ctx,
-            cmd,
-            arg as usize,
-        ) {
+        let file = unsafe { File::from_raw(file) };
+        match T::ioctl(dev, file, &mut ctx, cmd, arg) {
             Ok(v) => v as _,
             Err(e) => e.to_errno() as _,
         }
     }
 
+    /// # Safety
+    ///
+    /// Installed as `file_operations::mmap`: `file` was opened by our `open`; `vma` is being set
+    /// up with the mmap write lock held.
     unsafe extern "C" fn mmap(
         file: *mut bindings::file,
         vma: *mut bindings::vm_area_struct,
@@ -172,7 +181,8 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         // INVARIANT: The mmap write lock is held; nothing after it in the order is.
         let mut ctx = Ctx::<MmapLock>::make();
         // SAFETY: The file is valid during the call.
-        match T::mmap(dev, unsafe { File::from_raw(file) }, vma, &mut ctx) {
+        let file = unsafe { File::from_raw(file) };
+        match T::mmap(dev, file, vma, &mut ctx) {
             Ok(()) => 0,
             Err(e) => Error::to_errno(e),
         }

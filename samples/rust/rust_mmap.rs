@@ -171,18 +171,22 @@ fn count_resident<L: kernel::mm::order::Before<kernel::mm::order::PageTableLock>
 }
 
 fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
-    let mut bytes = [[0u8; 8]; N];
-    UserSlice::new(arg, N * 8)
-        .reader()
-        .read_slice(bytes.as_flattened_mut())?;
-    Ok(bytes.map(u64::from_ne_bytes))
+    let mut out = [0u64; N];
+    let mut reader = UserSlice::new(arg, N * 8).reader();
+    for v in out.iter_mut() {
+        let mut b = [0u8; 8];
+        reader.read_slice(&mut b)?;
+        *v = u64::from_ne_bytes(b);
+    }
+    Ok(out)
 }
 
 fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
-    let bytes = vals.map(u64::to_ne_bytes);
-    UserSlice::new(arg, N * 8)
-        .writer()
-        .write_slice(bytes.as_flattened())
+    let mut writer = UserSlice::new(arg, N * 8).writer();
+    for v in vals {
+        writer.write_slice(&v.to_ne_bytes())?;
+    }
+    Ok(())
 }
 
 fn current_mm() -> Result<ARef<MmWithUser>> {

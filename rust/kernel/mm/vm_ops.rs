@@ -445,6 +445,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         unsafe { T::Data::borrow(bindings::rust_mm_vma_private(vma)) }
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::open`: called by the mm core on a VMA copied from one of
+    /// ours (split, `fork`), with the mmap write lock held.
     unsafe extern "C" fn open(vma: *mut bindings::vm_area_struct) {
         // SAFETY: `open` is only called on VMAs copied from ours (same table and private data),
         // under the mmap write lock.
@@ -456,6 +460,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         T::open(unsafe { Self::data(vma.as_raw()) }, vma);
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::close`: called once per VMA of ours when it goes away,
+    /// with the mmap write lock held (or from `exit_mmap`).
     unsafe extern "C" fn close(vma: *mut bindings::vm_area_struct) {
         // SAFETY: `close` is called once per VMA of ours, under the mmap write lock (or in
         // `exit_mmap` when nobody else can reach the mm).
@@ -466,6 +474,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         drop(unsafe { T::Data::from_foreign(bindings::rust_mm_vma_private(vma)) });
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::fault`: `vmf` is a fault on one of our VMAs, with the
+    /// mmap or VMA read lock held.
     unsafe extern "C" fn fault(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: Called by the fault path for our VMA, with the mmap or VMA read lock held.
         let mut f = unsafe { VmFault::from_raw(vmf) };
@@ -474,6 +486,9 @@ impl<T: VmOperations> VmOpsTable<T> {
         T::fault(data, &mut f).as_raw()
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::page_mkwrite`: as for `fault`.
     unsafe extern "C" fn page_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: As in `fault`.
         let mut f = unsafe { VmFault::from_raw(vmf) };
@@ -482,6 +497,9 @@ impl<T: VmOperations> VmOpsTable<T> {
         T::page_mkwrite(data, &mut f).as_raw()
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::pfn_mkwrite`: as for `fault`.
     unsafe extern "C" fn pfn_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: As in `fault`.
         let mut f = unsafe { VmFault::from_raw(vmf) };
@@ -490,6 +508,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         T::pfn_mkwrite(data, &mut f).as_raw()
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::map_pages`: as for `fault`, in a context that must
+    /// not block.
     unsafe extern "C" fn map_pages(
         vmf: *mut bindings::vm_fault,
         start: usize,
@@ -505,6 +527,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         T::map_pages(data, &f, &mut ctx, start, end).as_raw()
     }
 
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::access`: `vma` is ours, the mmap read lock is held and
+    /// `buf` is a kernel buffer of `len` bytes.
     unsafe extern "C" fn access(
         vma: *mut bindings::vm_area_struct,
         addr: usize,
