@@ -18,7 +18,7 @@
  *    size is set, so the page fault handler can rely on them after ->mmap.
  *  - The range ioctls run under the mmap lock of current->mm (read, or write
  *    when they change vm_flags); QUERY tries the per-VMA lock first.
- *  - RESIDENT takes each page table lock with pte_offset_map_lock().
+ *  - RESIDENT maps and locks each page table once with pte_offset_map_lock().
  *  - STATS walks the i_mmap tree under i_mmap_lock_read().
  */
 
@@ -275,46 +275,53 @@ static struct vm_area_struct *c_mmap_find_range(struct file *filp,
 	return vma;
 }
 
-/* Is a page mapped at @addr? The caller holds the mmap lock of @mm. */
-static bool c_mmap_pte_present(struct mm_struct *mm, unsigned long addr)
+/* The PMD that covers @addr, or NULL. The caller holds the mmap lock of @mm. */
+static pmd_t *c_mmap_pmd(struct mm_struct *mm, unsigned long addr)
 {
-	spinlock_t *ptl;
-	bool present;
 	pgd_t *pgd;
 	p4d_t *p4d;
 	pud_t *pud;
-	pmd_t *pmd;
-	pte_t *pte;
 
 	/* Only 4 KiB pages are inserted: no huge entries at the upper levels. */
 	pgd = pgd_offset(mm, addr);
 	if (pgd_none(*pgd) || pgd_bad(*pgd))
-		return false;
+		return NULL;
 	p4d = p4d_offset(pgd, addr);
 	if (p4d_none(*p4d) || p4d_bad(*p4d))
-		return false;
+		return NULL;
 	pud = pud_offset(p4d, addr);
 	if (pud_none(*pud) || pud_bad(*pud))
-		return false;
-	pmd = pmd_offset(pud, addr);
-	/* Returns NULL if the PMD is none, bad or huge. */
-	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
-	if (!pte)
-		return false;
-	present = pte_present(ptep_get(pte));
-	pte_unmap_unlock(pte, ptl);
-	return present;
+		return NULL;
+	return pmd_offset(pud, addr);
 }
 
-/* Resident pages in [@start, @end), which lies in one VMA of ours. */
-static u64 c_mmap_count_resident(struct mm_struct *mm, unsigned long start,
+/*
+ * Resident (present PTE) pages in [@addr, @end), which lies in one VMA of
+ * ours. Each page table is mapped and locked once, with pte_offset_map_lock(),
+ * and all of its entries in the range are counted under that lock.
+ */
+static u64 c_mmap_count_resident(struct mm_struct *mm, unsigned long addr,
 				 unsigned long end)
 {
-	unsigned long addr;
+	unsigned long next;
+	spinlock_t *ptl;
+	pte_t *start, *pte;
+	pmd_t *pmd;
 	u64 count = 0;
 
-	for (addr = start; addr < end; addr += PAGE_SIZE)
-		count += c_mmap_pte_present(mm, addr);
+	for (; addr < end; addr = next) {
+		next = pmd_addr_end(addr, end);
+		pmd = c_mmap_pmd(mm, addr);
+		if (!pmd)
+			continue;
+		/* NULL if the PMD is none, bad or huge: nothing resident. */
+		start = pte_offset_map_lock(mm, pmd, addr, &ptl);
+		if (!start)
+			continue;
+		for (pte = start; addr < next; addr += PAGE_SIZE, pte++)
+			count += pte_present(ptep_get(pte));
+		pte_unmap_unlock(start, ptl);
+	}
 	return count;
 }
 
