@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Lock ordering" (mm/rmap.c): "mm->mmap_lock" comes
+//       before "mapping->i_mmap_rwsem" (also mm/filemap.c: "->mmap_lock / ->i_mmap_rwsem").
+// expect-error: E0277
+// expect-message: the trait bound `IMmapLock: Before<MmapLock>` is not satisfied
+//
+//! Compile-fail case: `mmap_read_lock` with the token of a held i_mmap lock.
+#![allow(dead_code)]
+
+use kernel::{
+    fs::File,
+    mm::{order::Ctx, MmWithUser},
+};
+
+fn count(mm: &MmWithUser, file: &File) -> usize {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (i_mmap, mut ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
+    i_mmap.vmas(0, usize::MAX).count() + mmap.vmas(0, usize::MAX).count()
+}

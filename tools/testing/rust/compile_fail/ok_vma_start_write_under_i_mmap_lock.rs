@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Lock ordering" (mm/rmap.c): "vma_start_write" comes
+//       before "mapping->i_mmap_rwsem".
+//
+//! Control: the same two locks in the documented order, VMA write lock first.
+#![allow(dead_code)]
+
+use kernel::{
+    error::{code::EINVAL, Result},
+    fs::File,
+    mm::{order::Ctx, virt::flags, MmWithUser},
+};
+
+fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
+    let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
+    let vma = mmap.vma_start_write(&mut ctx, vma);
+    let (_i_mmap, _ctx) = file.mapping().i_mmap_lock_write(&mut ctx);
+    vma.mod_flags(flags::DONTCOPY, 0)
+}

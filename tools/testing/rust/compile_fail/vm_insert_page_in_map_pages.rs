@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/filesystems/locking.rst, vm_operations_struct: "->map_pages() is called
+//       with the RCU lock held and must not block. If it's not possible to reach a page without
+//       blocking, filesystem should skip it"; vm_insert_page() may allocate page tables and
+//       sleep, so `map_pages` (token at `PageTableLock` level) cannot call it.
+// expect-error: E0277
+// expect-message: the trait bound `PageTableLock: InstallAllowed` is not satisfied
+//
+//! Compile-fail case: `vm_insert_page` inside a `VmOperations::map_pages` implementation.
+#![allow(dead_code)]
+
+use kernel::{
+    mm::{
+        fault::{VmFault, VmFaultResult},
+        order::{Ctx, PageTableLock},
+        vm_ops::{VmOperations, VmOpsTable},
+    },
+    page::Page,
+    prelude::*,
+    sync::{Arc, ArcBorrow},
+};
+
+struct Buffer {
+    page: Page,
+}
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Data = Arc<Buffer>;
+
+    fn map_pages(
+        buf: ArcBorrow<'_, Buffer>,
+        vmf: &VmFault<'_>,
+        ctx: &mut Ctx<'_, PageTableLock>,
+        _start_pgoff: usize,
+        _end_pgoff: usize,
+    ) -> VmFaultResult {
+        let Some(vma) = vmf.vma().as_mixedmap() else {
+            return VmFaultResult::SIGBUS;
+        };
+        VmFaultResult::from_insert(vma.vm_insert_page(ctx, vmf.address(), &buf.page))
+    }
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Page tables": "Installing page table mappings ...
+//       requires that the VMA is kept stable via an mmap or VMA lock (explicitly not rmap
+//       locks)"; "Locking rules", warning: free_pgtables() may race with an install done under
+//       an rmap lock only.
+// expect-error: E0277
+// expect-message: the trait bound `IMmapLock: InstallAllowed` is not satisfied
+//
+//! Compile-fail case: `vm_insert_page` on a VMA reached through the i_mmap tree, i_mmap token.
+#![allow(dead_code)]
+
+use kernel::{error::Result, fs::File, mm::order::Ctx, page::Page};
+
+fn map_first_page(file: &File, page: &Page) -> Result {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (i_mmap, mut ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    for vma in i_mmap.vmas(0, 0) {
+        if let Some(vma) = vma.as_mixedmap() {
+            vma.vm_insert_page(&mut ctx, vma.start(), page)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// rule: Documentation/mm/process_addrs.rst, "Lock ordering" (mm/rmap.c): "vma_start_write" comes
+//       before "mapping->i_mmap_rwsem"; vma_start_write waits for VMA readers (it sleeps), and a
+//       reader may be waiting for i_mmap_rwsem.
+// expect-error: E0277
+// expect-message: the trait bound `IMmapLock: Before<VmaLock>` is not satisfied
+//
+//! Compile-fail case: `vma_start_write` with the token of a held i_mmap lock.
+#![allow(dead_code)]
+
+use kernel::{
+    error::{code::EINVAL, Result},
+    fs::File,
+    mm::{order::Ctx, virt::flags, MmWithUser},
+};
+
+fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = unsafe { Ctx::new() };
+    let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
+    let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
+    let (_i_mmap, mut ctx) = file.mapping().i_mmap_lock_write(&mut ctx);
+    let vma = mmap.vma_start_write(&mut ctx, vma);
+    vma.mod_flags(flags::DONTCOPY, 0)
+}
