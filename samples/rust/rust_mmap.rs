@@ -170,23 +170,28 @@ fn count_resident<L: kernel::mm::order::Before<kernel::mm::order::PageTableLock>
     n
 }
 
+/// Copies in `N` (at most 5) `u64`s, the largest ioctl argument, with one `copy_from_user`.
 fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
+    let mut bytes = [0u8; 40];
+    let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
+    UserSlice::new(arg, N * 8).reader().read_slice(bytes)?;
     let mut out = [0u64; N];
-    let mut reader = UserSlice::new(arg, N * 8).reader();
-    for v in out.iter_mut() {
-        let mut b = [0u8; 8];
-        reader.read_slice(&mut b)?;
-        *v = u64::from_ne_bytes(b);
+    for (v, b) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut le = [0u8; 8];
+        le.copy_from_slice(b);
+        *v = u64::from_ne_bytes(le);
     }
     Ok(out)
 }
 
+/// Copies out `N` (at most 5) `u64`s with one `copy_to_user`.
 fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
-    let mut writer = UserSlice::new(arg, N * 8).writer();
-    for v in vals {
-        writer.write_slice(&v.to_ne_bytes())?;
+    let mut bytes = [0u8; 40];
+    let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
+    for (b, v) in bytes.chunks_exact_mut(8).zip(vals) {
+        b.copy_from_slice(&v.to_ne_bytes());
     }
-    Ok(())
+    UserSlice::new(arg, N * 8).writer().write_slice(bytes)
 }
 
 fn current_mm() -> Result<ARef<MmWithUser>> {
