@@ -17,7 +17,10 @@ fn dontcopy(mm: &MmWithUser, addr: usize) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
-    let anon_vma = mmap.vma_lookup(addr).and_then(|v| v.anon_vma()).ok_or(EINVAL)?;
+    let anon_vma = mmap
+        .vma_lookup(addr)
+        .and_then(|v| v.anon_vma())
+        .ok_or(EINVAL)?;
     let (_anon, mut ctx) = anon_vma.lock_write(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr).ok_or(EINVAL)?;
     vma.mod_flags(flags::DONTCOPY, 0)
