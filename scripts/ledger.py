@@ -24,15 +24,15 @@ def rows(path):
     """Yield the rows of the list-tables: lists of cell strings."""
     row = None
     for line in open(path):
-        m = re.match(r'^   \* - (.*)$', line)
+        m = re.match(r'^   \* - (.*)$', line.rstrip('\n'))
         if m:
             if row:
                 yield row
             row = [m.group(1).strip()]
             continue
-        m = re.match(r'^     - (.*)$', line)
+        m = re.match(r'^     -(?: (.*))?$', line)
         if m and row is not None:
-            row.append(m.group(1).strip())
+            row.append((m.group(1) or '').strip())
             continue
         m = re.match(r'^       (\S.*)$', line)
         if m and row is not None:
