@@ -11,9 +11,9 @@ log="$LOGDIR/qemu-run.log"
 echo
 echo "=== Our Rust KUnit suites (kernel::mm on real address spaces) ==="
 sed -E 's/^\[\s*[0-9.]+\] ?//' "$log" | awk '
-	/^    # Subtest: rust_/ { on = 1 }
+	/^    # Subtest: rust_mm_/ { on = 1 }
 	on { print }
-	/^ok [0-9]+ rust_|^not ok [0-9]+ rust_/ { on = 0 }' |
+	/^ok [0-9]+ rust_mm_|^not ok [0-9]+ rust_mm_/ { on = 0 }' |
 	grep -E "Subtest|^    (not )?ok|^(not )?ok|# " | grep -v "^    # module"
 echo
 echo "=== The kernel's Rust doctests (rust_doctests_kernel) ==="
