@@ -9,6 +9,7 @@
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
+#include <linux/pfn_t.h>
 #include <linux/rmap.h>
 #include <linux/sched/mm.h>
 
@@ -492,4 +493,16 @@ void rust_helper_rust_mm_vma_drop_writable(struct vm_area_struct *vma)
 void rust_helper_assert_fault_locked(struct vm_fault *vmf)
 {
 	assert_fault_locked(vmf);
+}
+
+vm_fault_t rust_helper_rust_mm_vmf_insert_mixed(struct vm_area_struct *vma,
+						unsigned long addr,
+						unsigned long pfn)
+{
+	return vmf_insert_mixed(vma, addr, __pfn_to_pfn_t(pfn, 0));
+}
+
+bool rust_helper_is_cow_mapping(vm_flags_t flags)
+{
+	return is_cow_mapping(flags);
 }

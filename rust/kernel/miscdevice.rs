@@ -91,6 +91,12 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
         f
     };
 
+    /// The `file_operations` of `T` (for tests that open a file on them directly).
+    #[cfg(CONFIG_KUNIT)]
+    pub(crate) fn fops() -> &'static bindings::file_operations {
+        &Self::FOPS
+    }
+
     /// Registers `/dev/<name>` (dynamic minor, mode 0666).
     pub fn register(name: &'static CStr, flags: Flags) -> Result<Pin<KBox<Self>>> {
         // SAFETY: All-zero is a valid initial `miscdevice`.

@@ -37,6 +37,8 @@ pub mod vm_ops;
 #[cfg(CONFIG_KUNIT)]
 mod tests;
 #[cfg(CONFIG_KUNIT)]
+mod tests_driver;
+#[cfg(CONFIG_KUNIT)]
 mod tests_pgtable;
 
 use order::{Before, Ctx, MmapLock, VmaLock};

@@ -40,6 +40,12 @@ impl VmFaultResult {
     /// Segmentation fault (`VM_FAULT_SIGSEGV`).
     pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV as _);
 
+    /// Wraps a `vm_fault_t` returned by a C insert function.
+    #[inline]
+    pub fn from_raw(v: bindings::vm_fault_t) -> Self {
+        Self(v)
+    }
+
     /// The raw `vm_fault_t`.
     #[inline]
     pub fn as_raw(self) -> bindings::vm_fault_t {

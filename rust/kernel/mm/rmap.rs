@@ -91,6 +91,25 @@ impl AddressSpace {
         )
     }
 
+    /// Zaps every user mapping of the file range `[start, start + len)` (bytes), in every mm
+    /// (`unmap_mapping_range`); with `even_cows`, private COW copies too. The next accesses fault
+    /// again.
+    ///
+    /// `process_addrs.rst`, "Page tables": zapping needs only stable VMAs; this takes the
+    /// `i_mmap` lock itself to find them, hence the token bound (and it may sleep).
+    pub fn unmap_mapping_range<L: Before<IMmapLock>>(
+        &self,
+        _ctx: &mut Ctx<'_, L>,
+        start: usize,
+        len: usize,
+        even_cows: bool,
+    ) {
+        // SAFETY: Valid mapping; the token shows that taking `i_mmap_rwsem` here is in order.
+        unsafe {
+            bindings::unmap_mapping_range(self.as_raw(), start as _, len as _, even_cows.into())
+        };
+    }
+
     /// Takes `i_mmap_rwsem` for write (`i_mmap_lock_write`), which may sleep.
     #[inline]
     pub fn i_mmap_lock_write<'a, L: Before<IMmapLock>>(

@@ -54,7 +54,70 @@ impl core::ops::Deref for VmaMixedMap {
     }
 }
 
+/// A VMA proven to be `VM_PFNMAP` (and not copy-on-write), obtained with [`VmaRef::as_pfnmap`].
+///
+/// `vmf_insert_pfn` requires exactly that (`mm/memory.c` asserts it).
+///
+/// # Invariants
+///
+/// The VMA has `VM_PFNMAP` set, not `VM_MIXEDMAP`, and is not a COW mapping.
+#[repr(transparent)]
+pub struct VmaPfnMap {
+    vma: VmaRef,
+}
+
+impl core::ops::Deref for VmaPfnMap {
+    type Target = VmaRef;
+
+    #[inline]
+    fn deref(&self) -> &VmaRef {
+        &self.vma
+    }
+}
+
+impl VmaPfnMap {
+    /// Maps page frame `pfn` at `addr` (`vmf_insert_pfn`), with no `struct page` reference.
+    ///
+    /// Installing needs the mmap or VMA lock ([`InstallAllowed`]).
+    ///
+    /// # Safety
+    ///
+    /// The caller must be allowed to give user space access to `pfn` (memory or I/O the driver
+    /// owns), and must keep it valid until every mapping of it is zapped: nothing counts
+    /// references for a `VM_PFNMAP` entry.
+    pub unsafe fn vmf_insert_pfn<L: InstallAllowed>(
+        &self,
+        _ctx: &mut Ctx<'_, L>,
+        addr: usize,
+        pfn: usize,
+    ) -> VmFaultResult {
+        if !self.contains(addr) {
+            return VmFaultResult::SIGBUS;
+        }
+        // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
+        // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
+        VmFaultResult::from_raw(unsafe {
+            bindings::vmf_insert_pfn(self.as_raw(), addr as _, pfn as _)
+        })
+    }
+}
+
 impl VmaRef {
+    /// Checked conversion: returns the VMA as [`VmaPfnMap`] if it has `VM_PFNMAP` (without
+    /// `VM_MIXEDMAP`) and is not a COW mapping.
+    #[inline]
+    pub fn as_pfnmap(&self) -> Option<&VmaPfnMap> {
+        let f = self.flags();
+        // SAFETY: Pure function of the flags.
+        let cow = unsafe { bindings::is_cow_mapping(f as _) };
+        if f & flags::PFNMAP != 0 && f & flags::MIXEDMAP == 0 && !cow {
+            // SAFETY: Transparent wrapper. INVARIANT: checked just above.
+            Some(unsafe { &*(self as *const VmaRef).cast::<VmaPfnMap>() })
+        } else {
+            None
+        }
+    }
+
     /// Checked conversion: returns the VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`.
     #[inline]
     pub fn as_mixedmap(&self) -> Option<&VmaMixedMap> {
@@ -107,6 +170,28 @@ impl VmaMixedMap {
         // SAFETY: The VMA is stable under the mmap or VMA lock proven by the token, has
         // `VM_MIXEDMAP` (type invariant) and `addr` lies inside it.
         to_result(unsafe { bindings::vm_insert_page(self.as_raw(), addr as _, page.as_ptr()) })
+    }
+
+    /// Maps page frame `pfn` at `addr` (`vmf_insert_mixed`): as a normal page if `pfn` has a
+    /// `struct page`, else as a special entry.
+    ///
+    /// # Safety
+    ///
+    /// As for [`VmaPfnMap::vmf_insert_pfn`]: the caller must own `pfn` and keep it valid until
+    /// every mapping of it is zapped.
+    pub unsafe fn vmf_insert_mixed<L: InstallAllowed>(
+        &self,
+        _ctx: &mut Ctx<'_, L>,
+        addr: usize,
+        pfn: usize,
+    ) -> VmFaultResult {
+        if !self.contains(addr) {
+            return VmFaultResult::SIGBUS;
+        }
+        // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
+        VmFaultResult::from_raw(unsafe {
+            bindings::rust_mm_vmf_insert_mixed(self.as_raw(), addr as _, pfn as _)
+        })
     }
 }
 
@@ -168,9 +253,12 @@ impl<'a> VmaNew<'a, kind::Unset> {
     }
 
     /// Sets `VM_PFNMAP | VM_IO` (pure PFN mapping, no `struct page`). `EINVAL` if `VM_MIXEDMAP`
-    /// is set already.
+    /// is set already, or if the mapping is copy-on-write (private and writable), which PFN
+    /// mappings cannot be (`vmf_insert_pfn` asserts it).
     pub fn set_pfnmap(self) -> Result<VmaNew<'a, kind::PfnMap>> {
-        if self.flags() & flags::MIXEDMAP != 0 {
+        // SAFETY: Pure function of the flags.
+        let cow = unsafe { bindings::is_cow_mapping(self.flags() as _) };
+        if self.flags() & flags::MIXEDMAP != 0 || cow {
             return Err(EINVAL);
         }
         self.set(flags::PFNMAP | flags::IO);

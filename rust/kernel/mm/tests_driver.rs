@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit suite for the driver side: a test device implemented with [`MiscDevice`] and
+//! [`VmOperations`] is opened as a real file (`anon_inode_getfile` on its `file_operations`)
+//! and mapped into the test's own address space, so the `mmap`, `fault`, `open` and `close`
+//! trampolines run exactly as for a process.
+
+use super::tests::{root_ctx, TestMm, D, PROT_RW};
+use crate::{
+    alloc::flags::{__GFP_ZERO, GFP_KERNEL},
+    bindings,
+    error::{code::*, Result},
+    fs::File,
+    kunit::suite::{TestError, TestResult},
+    kunit_check, kunit_check_eq,
+    miscdevice::{MiscDevice, MiscDeviceRegistration},
+    mm::{
+        fault::{VmFault, VmFaultResult},
+        order::{Ctx, MmapLock},
+        pgtable::PteGuard,
+        virt::flags,
+        vm_ops::{VmOperations, VmOpsTable, VmaNew},
+    },
+    page::{Page, PAGE_SIZE},
+    sync::{Arc, ArcBorrow},
+    types::ForeignOwnable,
+    uaccess::UserSlice,
+};
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+/// Pages of the test device's buffer; the mapping may be longer (SIGBUS past it).
+const PAGES: usize = 2;
+
+/// Number of live `Buf`s, to check that every reference taken by the trampolines is dropped.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// Live `Buf`s once every deferred `fput` has run (kernel threads defer the final `fput` of a
+/// file, e.g. the one `exit_mmap` does for a VMA's `vm_file`).
+fn live() -> usize {
+    // SAFETY: FFI call without requirements; runs the pending deferred `fput`s.
+    unsafe { bindings::flush_delayed_fput() };
+    LIVE.load(Ordering::Relaxed)
+}
+
+struct Buf {
+    pages: [Page; PAGES],
+    faults: AtomicUsize,
+    opens: AtomicUsize,
+    closes: AtomicUsize,
+}
+
+impl Drop for Buf {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+static TEST_VM_OPS: VmOpsTable<TestVma> = VmOpsTable::new();
+static OTHER_VM_OPS: VmOpsTable<TestVma> = VmOpsTable::new();
+
+struct TestVma;
+
+#[macros::vtable]
+impl VmOperations for TestVma {
+    type Data = Arc<Buf>;
+
+    fn open(buf: ArcBorrow<'_, Buf>, _vma: &crate::mm::virt::VmaRef) {
+        buf.opens.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn close(buf: ArcBorrow<'_, Buf>, _vma: &crate::mm::virt::VmaRef) {
+        buf.closes.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn fault(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+        let Some(page) = buf.pages.get(vmf.pgoff()) else {
+            return VmFaultResult::SIGBUS;
+        };
+        let res = vmf.insert_page(page);
+        if res.is_ok() {
+            buf.faults.fetch_add(1, Ordering::Relaxed);
+        }
+        VmFaultResult::from_insert(res)
+    }
+}
+
+struct TestDev;
+
+#[macros::vtable]
+impl MiscDevice for TestDev {
+    type Ptr = Arc<Buf>;
+
+    fn open(_file: &File) -> Result<Arc<Buf>> {
+        Err(ENODEV) // Files are made by `TestFile::new` in these tests.
+    }
+
+    fn mmap(
+        buf: ArcBorrow<'_, Buf>,
+        _file: &File,
+        vma: VmaNew<'_>,
+        _ctx: &mut Ctx<'_, MmapLock>,
+    ) -> Result {
+        if vma.flags() & flags::MAYSHARE == 0 {
+            return Err(EINVAL);
+        }
+        vma.set_dontexpand();
+        let vma = vma.set_mixedmap()?;
+        vma.set_vm_ops(&TEST_VM_OPS, buf.into());
+        Ok(())
+    }
+}
+
+/// An open file of the test device (its `release` runs on the last `fput`).
+struct TestFile {
+    file: *mut bindings::file,
+    buf: Arc<Buf>,
+}
+
+impl TestFile {
+    fn new() -> core::result::Result<Self, TestError> {
+        let page = || Page::alloc_page(GFP_KERNEL | __GFP_ZERO).map_err(|_| TestError::Failed);
+        let buf = Arc::new(
+            Buf {
+                pages: [page()?, page()?],
+                faults: AtomicUsize::new(0),
+                opens: AtomicUsize::new(0),
+                closes: AtomicUsize::new(0),
+            },
+            GFP_KERNEL,
+        )
+        .map_err(|_| TestError::Failed)?;
+        LIVE.fetch_add(1, Ordering::Relaxed);
+        let private = buf.clone().into_foreign();
+        // SAFETY: The fops are valid for the kernel's lifetime; `private` is released by the
+        // `release` trampoline on the last `fput`.
+        let file = unsafe {
+            bindings::anon_inode_getfile(
+                crate::c_str!("rust-mm-test-dev").as_char_ptr(),
+                MiscDeviceRegistration::<TestDev>::fops(),
+                private as *mut _,
+                bindings::O_RDWR as _,
+            )
+        };
+        if file.is_null() || (file as usize) >= (-4095isize) as usize {
+            // SAFETY: Not handed to a file: take the reference back.
+            drop(unsafe { Arc::<Buf>::from_foreign(private) });
+            crate::pr_err!("    # anon_inode_getfile failed\n");
+            return Err(TestError::Failed);
+        }
+        Ok(TestFile { file, buf })
+    }
+
+    fn faults(&self) -> usize {
+        self.buf.faults.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for TestFile {
+    fn drop(&mut self) {
+        // SAFETY: We own the reference from `anon_inode_getfile`. Kernel threads defer the
+        // final `fput`; flush it so `release` has run when this returns.
+        unsafe {
+            bindings::fput(self.file);
+            bindings::flush_delayed_fput();
+        }
+    }
+}
+
+/// `mmap(addr, pages, PROT_READ | PROT_WRITE, kind | MAP_FIXED, file, 0)`; returns the result.
+fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
+    // SAFETY: The test kthread uses the test mm; we hold a reference on the file.
+    let ret = unsafe {
+        bindings::vm_mmap(
+            f.file,
+            addr as _,
+            (pages * PAGE_SIZE) as _,
+            PROT_RW as _,
+            (kind | bindings::MAP_FIXED) as _,
+            0,
+        )
+    };
+    ret as isize
+}
+
+fn write_byte(addr: usize, v: u8) -> Result {
+    UserSlice::new(addr, 1).writer().write_slice(&[v])
+}
+
+fn mmap_trampoline_installs_vm_ops() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    let mut root = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    kunit_check!(TEST_VM_OPS.owns(vma).is_some());
+    kunit_check!(
+        vma.flags() & (flags::MIXEDMAP | flags::DONTEXPAND) == flags::MIXEDMAP | flags::DONTEXPAND
+    );
+    kunit_check!(vma.as_mixedmap().is_some() && vma.as_pfnmap().is_none());
+    Ok(())
+}
+
+fn mmap_trampoline_returns_driver_error() -> TestResult {
+    let _t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new()?;
+    kunit_check_eq!(
+        map(&f, D.0, 2, bindings::MAP_PRIVATE),
+        EINVAL.to_errno() as isize
+    );
+    kunit_check_eq!(f.buf.opens.load(Ordering::Relaxed), 0);
+    drop(f);
+    // Nothing was left behind: no VMA holds a reference, `release` dropped the file's.
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
+fn fault_trampoline_inserts_driver_page() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    write_byte(D.0 + PAGE_SIZE, 7)?;
+    kunit_check_eq!(f.faults(), 1);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
+    // SAFETY: Reading the pfn of a page we own.
+    let pfn = unsafe { bindings::rust_mm_page_to_pfn(f.buf.pages[1].as_ptr()) };
+    kunit_check!(pte.get().is_present());
+    kunit_check_eq!(pte.get().pfn(), pfn);
+    Ok(())
+}
+
+fn fault_trampoline_sigbus_past_buffer() -> TestResult {
+    let _t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 4, bindings::MAP_SHARED), D.0 as isize);
+    // Page 3 is past the 2-page buffer: the fault returns SIGBUS, the user copy fails.
+    kunit_check!(write_byte(D.0 + 3 * PAGE_SIZE, 1) == Err(EFAULT));
+    kunit_check_eq!(f.faults(), 0);
+    Ok(())
+}
+
+fn open_close_trampolines_count_references() -> TestResult {
+    let t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 3, bindings::MAP_SHARED), D.0 as isize);
+    // Mapping over the middle page splits our VMA in three (two `open`s for the copies) and
+    // unmaps the middle one (`close`).
+    // SAFETY: The test kthread uses the test mm.
+    let ret = unsafe {
+        bindings::vm_mmap(
+            core::ptr::null_mut(),
+            (D.0 + PAGE_SIZE) as _,
+            PAGE_SIZE as _,
+            PROT_RW as _,
+            (bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED) as _,
+            0,
+        )
+    };
+    kunit_check_eq!(ret as usize, D.0 + PAGE_SIZE);
+    // The split copied our VMA (`open`), then the middle copy was unmapped (`close`).
+    kunit_check_eq!(f.buf.opens.load(Ordering::Relaxed), 2);
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 1);
+    drop(t);
+    // Tearing the mm down closed the two remaining VMAs.
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 3);
+    drop(f);
+    // Every reference taken by `mmap` and `open` was dropped by `close`, the file's by `release`.
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
+fn owns_rejects_foreign_vmas() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    let mut root = root_ctx!();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+    let ours = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let anon = mmap
+        .vma_lookup(super::tests::A.0)
+        .ok_or(TestError::Failed)?;
+    kunit_check!(TEST_VM_OPS.owns(anon).is_none());
+    // Same Rust type, different table: not ours either.
+    kunit_check!(OTHER_VM_OPS.owns(ours).is_none());
+    let owned = TEST_VM_OPS.owns(ours).ok_or(TestError::Failed)?;
+    kunit_check!(core::ptr::eq(&*owned.data(), &*f.buf));
+    Ok(())
+}
+
+fn zap_forces_refault() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    write_byte(D.0, 1)?;
+    {
+        let mut root = root_ctx!();
+        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        vma.zap(&mut ctx, D.0, PAGE_SIZE)?;
+        kunit_check!(vma.zap(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
+        kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| !p.get().is_present()));
+    }
+    write_byte(D.0, 2)?;
+    kunit_check_eq!(f.faults(), 2);
+    Ok(())
+}
+
+fn unmap_mapping_range_zaps_all_mappings() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    kunit_check_eq!(map(&f, D.1, 2, bindings::MAP_SHARED), D.1 as isize);
+    write_byte(D.0, 1)?;
+    write_byte(D.1, 1)?;
+    kunit_check_eq!(f.faults(), 2);
+    // SAFETY: We hold a reference on the file.
+    let file = unsafe { File::from_raw(f.file) };
+    let mut root = root_ctx!();
+    file.mapping()
+        .unmap_mapping_range(&mut root, 0, PAGE_SIZE, false);
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    for addr in [D.0, D.1] {
+        let vma = mmap.vma_lookup(addr).ok_or(TestError::Failed)?;
+        let present =
+            PteGuard::lock(&mut ctx, vma, addr).is_some_and(|(p, _)| p.get().is_present());
+        kunit_check!(!present);
+    }
+    Ok(())
+}
+
+fn vm_insert_page_under_mmap_lock() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let mixed = vma.as_mixedmap().ok_or(TestError::Failed)?;
+    mixed.vm_insert_page(&mut ctx, D.0, &f.buf.pages[0])?;
+    // Already there: EBUSY; outside the VMA: EINVAL.
+    kunit_check!(mixed.vm_insert_page(&mut ctx, D.0, &f.buf.pages[0]) == Err(EBUSY));
+    kunit_check!(mixed.vm_insert_page(&mut ctx, D.1, &f.buf.pages[0]) == Err(EINVAL));
+    kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| p.get().is_present()));
+    Ok(())
+}
+
+crate::kunit_suite!(
+    rust_mm_driver,
+    [
+        mmap_trampoline_installs_vm_ops,
+        mmap_trampoline_returns_driver_error,
+        fault_trampoline_inserts_driver_page,
+        fault_trampoline_sigbus_past_buffer,
+        open_close_trampolines_count_references,
+        owns_rejects_foreign_vmas,
+        zap_forces_refault,
+        unmap_mapping_range_zaps_all_mappings,
+        vm_insert_page_under_mmap_lock,
+    ]
+);
