@@ -146,9 +146,14 @@ run_one() {
 		echo "fail a control (ok_*) must not have expect- headers" >"$res"
 		return
 	fi
+	[ "$kind" = zero-cost ] && emit=obj
 	rustc_cmd "$name" "$file" "$out" "${emit:-metadata}"
 	(cd "$BUILD" && "${CMD[@]}") >"$err" 2>&1 </dev/null
 	rc=$?
+	if [ "$kind" = zero-cost ]; then
+		same_code "$name" "$file" "$out/$name.o" "$rc" >"$res"
+		return
+	fi
 	if [ "$kind" != cases ]; then
 		if [ $rc -ne 0 ]; then
 			echo "fail does not compile (rustc exit $rc)" >"$res"
@@ -181,6 +186,31 @@ run_one() {
 	echo "pass $want: $(sed -n 's|^// expect-message: *||p' "$file" | head -n 1)" >"$res"
 }
 
+# same_code NAME FILE OBJ RC: for `cost_*.rs` files. Their `// same-code: A B` header names two
+# #[no_mangle] functions, one using the lock tokens and one calling the same C functions
+# directly; they must compile to the same instructions (addresses, symbol offsets and alignment
+# padding aside).
+same_code() {
+	local a b da db
+	read -r a b < <(sed -n 's|^// same-code: *||p' "$2")
+	[ "$4" -eq 0 ] || { echo "fail does not compile (rustc exit $4)"; return; }
+	[ -n "$a" ] && [ -n "$b" ] || { echo "fail no '// same-code: A B' header"; return; }
+	disasm() {
+		llvm-objdump-19 -d -r --no-show-raw-insn --no-leading-addr --disassemble-symbols="$1" "$3" |
+			sed -n '/^<'"$1"'>:/,$p' | tail -n +2 | sed -E 's/<[^>]*>//g; s/0x[0-9a-f]+//g; s/^[[:space:]]+//' |
+			grep -vE '^$|^nop|^int3'
+	}
+	da="$(disasm "$a" "" "$3")"
+	db="$(disasm "$b" "" "$3")"
+	[ -n "$da" ] && [ -n "$db" ] || { echo "fail $a or $b not found in the object"; return; }
+	if [ "$da" = "$db" ]; then
+		echo "pass $a and $b: identical, $(grep -vc 'R_X86' <<<"$da") instructions each"
+	else
+		echo "fail $a ($(grep -vc 'R_X86' <<<"$da") insns) differs from $b ($(grep -vc 'R_X86' <<<"$db") insns)"
+		diff <(echo "$da") <(echo "$db") | head -n 20 >"$WORK/log/$1.stderr"
+	fi
+}
+
 # --- Run -------------------------------------------------------------------------------------
 selected() {
 	[ ${#ONLY[@]} -eq 0 ] && return 0
@@ -198,13 +228,17 @@ for f in "$CASEDIR"/*.rs; do
 	[ -e "$f" ] || continue
 	name="$(basename "$f" .rs)"
 	selected "$name" || continue
-	case "$name" in ok_*) launch controls "$name" "$f" ;; *) launch cases "$name" "$f" ;; esac
+	case "$name" in
+	ok_*) launch controls "$name" "$f" ;;
+	cost_*) launch zero-cost "$name" "$f" ;;
+	*) launch cases "$name" "$f" ;;
+	esac
 done
 wait
 
 : >"$WORK/results"
 npass=0 nfail=0
-for kind in kbuild controls cases; do
+for kind in kbuild controls cases zero-cost; do
 	for r in "$WORK"/res/"$kind".*; do
 		[ -e "$r" ] || continue
 		name="${r##*/"$kind".}"
