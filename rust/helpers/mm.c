@@ -506,3 +506,13 @@ bool rust_helper_is_cow_mapping(vm_flags_t flags)
 {
 	return is_cow_mapping(flags);
 }
+
+/* Number of present entries among the @n PTEs from @ptep (PTE lock held). */
+unsigned int rust_helper_rust_mm_pte_count_present(pte_t *ptep, unsigned int n)
+{
+	unsigned int i, present = 0;
+
+	for (i = 0; i < n; i++)
+		present += pte_present(ptep_get(ptep + i));
+	return present;
+}

@@ -16,7 +16,7 @@ use kernel::{
     miscdevice::{MiscDevice, MiscDeviceRegistration},
     mm::{
         fault::{VmFault, VmFaultResult},
-        order::{Ctx, MmapLock, Sleepable, Unlocked},
+        order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, Unlocked},
         pgtable::{PteGuard, PMD_SIZE},
         virt::{flags, VmaRef},
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
@@ -148,7 +148,7 @@ fn range_end(vma: Option<&VmaRef>, file: &File, addr: usize, len: usize) -> Resu
 }
 
 /// Counts present PTEs in `[addr, end)` of `vma`, one PTE table (one lock) at a time.
-fn count_resident<L: kernel::mm::order::Before<kernel::mm::order::PageTableLock>>(
+fn count_resident<L: Before<PageTableLock>>(
     ctx: &mut Ctx<'_, L>,
     vma: &VmaRef,
     mut addr: usize,
@@ -157,13 +157,11 @@ fn count_resident<L: kernel::mm::order::Before<kernel::mm::order::PageTableLock>
     let mut n = 0;
     while addr < end {
         match PteGuard::lock(ctx, vma, addr) {
-            Some((mut pte, _)) => loop {
-                n += u64::from(pte.get().is_present());
-                addr = pte.addr() + PAGE_SIZE;
-                if addr >= end || !pte.advance() {
-                    break;
-                }
-            },
+            Some((pte, _)) => {
+                let (present, scanned) = pte.count_present((end - addr) / PAGE_SIZE);
+                n += present as u64;
+                addr += scanned * PAGE_SIZE;
+            }
             None => addr = (addr | (PMD_SIZE - 1)) + 1,
         }
     }

@@ -209,6 +209,22 @@ impl<'a> PteGuard<'a> {
         true
     }
 
+    /// Counts the present entries among the next `pages` entries, starting at the current one and
+    /// stopping at the end of this PTE table or of the VMA, whichever comes first; returns
+    /// `(present, scanned)`. The guard stays on the current entry.
+    ///
+    /// One read-once (`ptep_get`) per entry, all under this guard's PTE lock: the batched form
+    /// of [`PteGuard::get`] + [`Pte::is_present`] for scans like `mincore`.
+    pub fn count_present(&self, pages: usize) -> (usize, usize) {
+        let to_table_end = (PMD_SIZE - (self.addr & (PMD_SIZE - 1))) / PAGE_SIZE;
+        let to_vma_end = (self.vma.end() - self.addr) / PAGE_SIZE;
+        let n = pages.min(to_table_end).min(to_vma_end);
+        // SAFETY: The `n` entries from `ptep` lie in the mapped, locked table (clamped to its end)
+        // and inside the VMA.
+        let present = unsafe { bindings::rust_mm_pte_count_present(self.ptep.as_ptr(), n as _) };
+        (present as usize, n)
+    }
+
     /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
     /// where the architecture needs it; x86 does not); returns whether it was set.
     ///

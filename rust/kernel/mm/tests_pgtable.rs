@@ -127,6 +127,22 @@ fn pte_walk_sees_exactly_touched_pages() -> TestResult {
     Ok(())
 }
 
+fn pte_count_present_batches_within_table_and_vma() -> TestResult {
+    let t = TestMm::new()?;
+    touch_write(A.0)?;
+    touch_write(A.0 + 2 * PAGE_SIZE)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (mut pte, _) = PteGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    // Clamped to the 4-page VMA; agrees with the entry-by-entry walk.
+    kunit_check_eq!(pte.count_present(100), (2, 4));
+    kunit_check_eq!(pte.count_present(2), (1, 2));
+    kunit_check!(pte.advance());
+    kunit_check_eq!(pte.count_present(100), (1, 3));
+    Ok(())
+}
+
 fn pte_lock_outside_vma_is_none() -> TestResult {
     let t = TestMm::new()?;
     touch_write(A.0)?;
@@ -351,6 +367,7 @@ crate::kunit_suite!(
         pte_present_after_touch,
         pte_pfn_matches_gup,
         pte_walk_sees_exactly_touched_pages,
+        pte_count_present_batches_within_table_and_vma,
         pte_lock_outside_vma_is_none,
         pte_clear_young_test_and_clear,
         pte_mkclean_then_write_dirties_again,
