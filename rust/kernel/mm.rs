@@ -195,6 +195,32 @@ impl MmWithUser {
         Some(ARef::from(unsafe { MmWithUser::from_raw(mm) }))
     }
 
+    /// Runs `f` on the address space of the current task without taking a reference, or returns
+    /// `None` for a kernel thread without one.
+    ///
+    /// Only the task itself can give up its mm (`exit_mm`, `exec`, `kthread_unuse_mm`), and it
+    /// cannot do so while `f` runs, so the task's own `mmget` reference covers the borrow. Cheaper
+    /// than [`MmWithUser::current`] (no atomic `mmget`/`mmput`), e.g. in an `ioctl`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use kernel::mm::MmWithUser;
+    ///
+    /// // A KUnit kernel thread has no address space.
+    /// assert!(MmWithUser::with_current(|_mm| ()).is_none());
+    /// ```
+    pub fn with_current<R>(f: impl FnOnce(&MmWithUser) -> R) -> Option<R> {
+        // SAFETY: See `current`: reading our own `mm` is race-free.
+        let mm = unsafe { bindings::current_mm() };
+        if mm.is_null() {
+            return None;
+        }
+        // SAFETY: The current task holds an `mmget` reference on `mm` that it cannot drop while
+        // `f` runs; the reference does not escape `f` (higher-ranked borrow).
+        Some(f(unsafe { MmWithUser::from_raw(mm) }))
+    }
+
     /// Drops an `mmget` reference with `mmput_async`, for callers that may not sleep.
     ///
     /// The final teardown of the address space, if this was the last user, is deferred to a

@@ -26,7 +26,6 @@ use kernel::{
     page::{Page, PAGE_SIZE},
     prelude::*,
     sync::{Arc, ArcBorrow, Mutex},
-    types::ARef,
     uaccess::UserSlice,
 };
 
@@ -192,8 +191,9 @@ fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
     UserSlice::new(arg, N * 8).writer().write_slice(bytes)
 }
 
-fn current_mm() -> Result<ARef<MmWithUser>> {
-    MmWithUser::current().ok_or(EINVAL)
+/// Runs `f` on the caller's address space (`EINVAL` for a caller without one).
+fn with_current_mm<R>(f: impl FnOnce(&MmWithUser) -> Result<R>) -> Result<R> {
+    MmWithUser::with_current(f).ok_or(EINVAL)?
 }
 
 /// Zaps a whole VMA, then reports its flags (helper for SEAL).
@@ -286,28 +286,27 @@ impl MiscDevice for RustMmapFile {
             }
             QUERY => {
                 let [addr, ..] = read_u64s::<5>(arg)?;
-                let mm = current_mm()?;
-                // The VMA read lock, falling back to the mmap read lock.
-                let (vma, _) = mm.lock_vma(ctx, addr as usize).ok_or(ENOENT)?;
-                if !is_ours(&vma, file) {
-                    return Err(EINVAL);
-                }
-                let out = [
-                    addr,
-                    vma.start() as u64,
-                    vma.end() as u64,
-                    vma.pgoff() as u64,
-                    abi_flags(&vma),
-                ];
-                drop(vma);
+                let out = with_current_mm(|mm| {
+                    // The VMA read lock, falling back to the mmap read lock.
+                    let (vma, _) = mm.lock_vma(ctx, addr as usize).ok_or(ENOENT)?;
+                    if !is_ours(&vma, file) {
+                        return Err(EINVAL);
+                    }
+                    Ok([
+                        addr,
+                        vma.start() as u64,
+                        vma.end() as u64,
+                        vma.pgoff() as u64,
+                        abi_flags(&vma),
+                    ])
+                })?;
                 write_u64s(arg, out)?;
                 Ok(0)
             }
             RESIDENT | ZAP | SEAL | DONTCOPY => {
                 let [addr, len, _] = read_u64s::<3>(arg)?;
                 let (addr, len) = (addr as usize, len as usize);
-                let mm = current_mm()?;
-                let result = match cmd {
+                let result = with_current_mm(|mm| match cmd {
                     RESIDENT | ZAP => {
                         let (mmap, mut ctx) = mm.mmap_read_lock_killable(ctx)?;
                         let vma = mmap.vma_lookup(addr);
@@ -317,7 +316,7 @@ impl MiscDevice for RustMmapFile {
                         if cmd == ZAP {
                             vma.zap(&mut ctx, addr, end - addr)?;
                         }
-                        n
+                        Ok(n)
                     }
                     _ => {
                         let (mmap, mut ctx) = mm.mmap_write_lock_killable(ctx)?;
@@ -332,9 +331,9 @@ impl MiscDevice for RustMmapFile {
                         }
                         // The flags cannot change under the read lock.
                         let mmap = mmap.downgrade();
-                        mmap.vma_lookup(addr).map(abi_flags).ok_or(ENOENT)?
+                        mmap.vma_lookup(addr).map(abi_flags).ok_or(ENOENT)
                     }
-                };
+                })?;
                 write_u64s(arg, [addr as u64, len as u64, result])?;
                 Ok(0)
             }
