@@ -5,7 +5,8 @@ Every test a ledger row names must exist in the run and have passed; every
 row enforced at compile time must name at least one compile-fail case.
 Test references:
   kunit:<suite>/<case>       a KUnit case
-  cf:<case>                  a compile-fail case (tools/testing/rust/compile_fail)
+  cf:<case>                  a compile-fail case or zero-cost check
+                             (tools/testing/rust/compile_fail)
   st:<name>                  a userspace selftest; must pass on both devices
 Prints result lines 'ledger rules <ID> pass|fail' for scripts/results.py and
 the reasons for failures on stderr. Usage: ledger.py KERNEL_LOG [RESULTS...]"""
@@ -66,7 +67,7 @@ def main():
     for path in sys.argv[2:]:
         for line in open(path):
             tier, suite, name, status = line.split()[:4]
-            if tier == 'compile-fail' and suite == 'cases':
+            if tier == 'compile-fail' and suite in ('cases', 'zero-cost'):
                 seen.add(f'cf:{name}')
                 if status == 'pass':
                     passed.add(f'cf:{name}')

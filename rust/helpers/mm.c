@@ -6,12 +6,14 @@
  * the same name.
  */
 
+#include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pfn_t.h>
 #include <linux/rmap.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 
 void rust_helper_mmgrab(struct mm_struct *mm)
 {
@@ -516,3 +518,61 @@ unsigned int rust_helper_rust_mm_pte_count_present(pte_t *ptep, unsigned int n)
 		present += pte_present(ptep_get(ptep + i));
 	return present;
 }
+
+#ifdef CONFIG_KUNIT
+/* Test-only helpers for the KUnit suites of kernel::mm. */
+
+struct rust_mm_test_holder {
+	struct mm_struct *mm;
+	atomic_t locked;
+};
+
+static int rust_mm_test_hold_fn(void *data)
+{
+	struct rust_mm_test_holder *h = data;
+
+	mmap_write_lock(h->mm);
+	atomic_set(&h->locked, 1);
+	while (!kthread_should_stop())
+		msleep(1);
+	mmap_write_unlock(h->mm);
+	return 0;
+}
+
+/*
+ * Start a kernel thread that holds the mmap write lock of @mm until
+ * rust_mm_test_release(); returns once the lock is held. One at a time.
+ */
+struct task_struct *rust_helper_rust_mm_test_hold_write(struct mm_struct *mm)
+{
+	static struct rust_mm_test_holder h;
+	struct task_struct *t;
+
+	h.mm = mm;
+	atomic_set(&h.locked, 0);
+	t = kthread_run(rust_mm_test_hold_fn, &h, "rust-mm-holder");
+	if (IS_ERR(t))
+		return NULL;
+	while (!atomic_read(&h.locked))
+		msleep(1);
+	return t;
+}
+
+void rust_helper_rust_mm_test_release(struct task_struct *t)
+{
+	kthread_stop(t);
+}
+
+/* Make SIGKILL pending on the current thread (fatal_signal_pending()), or flush it. */
+void rust_helper_rust_mm_test_fatal_signal(bool pending)
+{
+	if (!pending) {
+		flush_signals(current);
+		return;
+	}
+	spin_lock_irq(&current->sighand->siglock);
+	sigaddset(&current->pending.signal, SIGKILL);
+	set_tsk_thread_flag(current, TIF_SIGPENDING);
+	spin_unlock_irq(&current->sighand->siglock);
+}
+#endif

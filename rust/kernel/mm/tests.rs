@@ -8,6 +8,7 @@
 
 use crate::{
     bindings,
+    error::code::EINTR,
     kunit::suite::{TestError, TestResult},
     kunit_check, kunit_check_eq,
     mm::{
@@ -238,6 +239,29 @@ fn mmap_read_lock_killable_uncontended() -> TestResult {
     let mut ctx = root_ctx!();
     let (mmap, _ctx) = t.mm.mmap_read_lock_killable(&mut ctx)?;
     kunit_check!(mmap.vma_lookup(A.0).is_some());
+    Ok(())
+}
+
+fn mmap_killable_locks_fail_with_eintr() -> TestResult {
+    let t = TestMm::new()?;
+    // SAFETY: Test helper: another kernel thread write-locks the live test mm until released.
+    let holder = unsafe { bindings::rust_mm_test_hold_write(t.mm.as_raw()) };
+    kunit_check!(!holder.is_null());
+    kunit_check!(!mmap_read_free(&t.mm));
+    // SAFETY: Test helper: marks SIGKILL pending on this kernel thread.
+    unsafe { bindings::rust_mm_test_fatal_signal(true) };
+    let mut ctx = root_ctx!();
+    let r = t.mm.mmap_read_lock_killable(&mut ctx).map(|_| ());
+    let w = t.mm.mmap_write_lock_killable(&mut ctx).map(|_| ());
+    // SAFETY: Test helpers: flush the signal, then let the holder unlock and exit.
+    unsafe {
+        bindings::rust_mm_test_fatal_signal(false);
+        bindings::rust_mm_test_release(holder);
+    }
+    kunit_check!(r == Err(EINTR));
+    kunit_check!(w == Err(EINTR));
+    // With the holder gone and no signal pending, the killable locks succeed again.
+    kunit_check!(t.mm.mmap_read_lock_killable(&mut ctx).is_ok());
     Ok(())
 }
 
@@ -508,6 +532,7 @@ crate::kunit_suite!(
         mmap_read_lock_blocks_writers,
         mmap_read_trylock_uncontended,
         mmap_read_lock_killable_uncontended,
+        mmap_killable_locks_fail_with_eintr,
         mmap_write_lock_excludes_all,
         mmap_write_trylock_uncontended,
         mmap_write_lock_killable_uncontended,

@@ -43,6 +43,8 @@ fn live() -> usize {
 }
 
 struct Buf {
+    /// Map with `VM_PFNMAP` + `vmf_insert_pfn` instead of `VM_MIXEDMAP` + `vm_insert_page`.
+    pfnmap: bool,
     pages: [Page; PAGES],
     faults: AtomicUsize,
     opens: AtomicUsize,
@@ -76,6 +78,19 @@ impl VmOperations for TestVma {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
+        if buf.pfnmap {
+            let vma = vmf.vma();
+            let Some(vma) = vma.as_pfnmap() else {
+                return VmFaultResult::SIGBUS;
+            };
+            let addr = vmf.address();
+            // SAFETY: The page belongs to `buf`, which every VMA of ours keeps alive.
+            let ret = unsafe { vma.vmf_insert_pfn(vmf.ctx(), addr, pfn_of(page)) };
+            if ret == VmFaultResult::NOPAGE {
+                buf.faults.fetch_add(1, Ordering::Relaxed);
+            }
+            return ret;
+        }
         let res = vmf.insert_page(page);
         if res.is_ok() {
             buf.faults.fetch_add(1, Ordering::Relaxed);
@@ -104,8 +119,11 @@ impl MiscDevice for TestDev {
             return Err(EINVAL);
         }
         vma.set_dontexpand();
-        let vma = vma.set_mixedmap()?;
-        vma.set_vm_ops(&TEST_VM_OPS, buf.into());
+        if buf.pfnmap {
+            vma.set_pfnmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
+        } else {
+            vma.set_mixedmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
+        }
         Ok(())
     }
 }
@@ -118,9 +136,14 @@ struct TestFile {
 
 impl TestFile {
     fn new() -> core::result::Result<Self, TestError> {
+        Self::with_kind(false)
+    }
+
+    fn with_kind(pfnmap: bool) -> core::result::Result<Self, TestError> {
         let page = || Page::alloc_page(GFP_KERNEL | __GFP_ZERO).map_err(|_| TestError::Failed);
         let buf = Arc::new(
             Buf {
+                pfnmap,
                 pages: [page()?, page()?],
                 faults: AtomicUsize::new(0),
                 opens: AtomicUsize::new(0),
@@ -182,6 +205,11 @@ fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
     ret as isize
 }
 
+fn pfn_of(page: &Page) -> usize {
+    // SAFETY: Reading the pfn of a live page.
+    unsafe { bindings::rust_mm_page_to_pfn(page.as_ptr()) }
+}
+
 fn write_byte(addr: usize, v: u8) -> Result {
     UserSlice::new(addr, 1).writer().write_slice(&[v])
 }
@@ -226,8 +254,7 @@ fn fault_trampoline_inserts_driver_page() -> TestResult {
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
     let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
-    // SAFETY: Reading the pfn of a page we own.
-    let pfn = unsafe { bindings::rust_mm_page_to_pfn(f.buf.pages[1].as_ptr()) };
+    let pfn = pfn_of(&f.buf.pages[1]);
     kunit_check!(pte.get().is_present());
     kunit_check_eq!(pte.get().pfn(), pfn);
     Ok(())
@@ -349,6 +376,43 @@ fn vm_insert_page_under_mmap_lock() -> TestResult {
     Ok(())
 }
 
+fn pfnmap_fault_inserts_pfn() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::with_kind(true)?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    write_byte(D.0 + PAGE_SIZE, 9)?;
+    kunit_check_eq!(f.faults(), 1);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    kunit_check!(vma.as_pfnmap().is_some() && vma.as_mixedmap().is_none());
+    kunit_check!(vma.flags() & flags::IO != 0);
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
+    kunit_check_eq!(pte.get().pfn(), pfn_of(&f.buf.pages[1]));
+    Ok(())
+}
+
+fn vmf_insert_mixed_maps_pfn() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let mixed = vma.as_mixedmap().ok_or(TestError::Failed)?;
+    let pfn = pfn_of(&f.buf.pages[0]);
+    // SAFETY: The page belongs to the file's buffer, which outlives the mapping (the mm is torn
+    // down first).
+    let ret = unsafe { mixed.vmf_insert_mixed(&mut ctx, D.0, pfn) };
+    kunit_check_eq!(ret, VmFaultResult::NOPAGE);
+    // SAFETY: As above; outside the VMA the insert is refused.
+    let ret = unsafe { mixed.vmf_insert_mixed(&mut ctx, D.1, pfn) };
+    kunit_check_eq!(ret, VmFaultResult::SIGBUS);
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0).ok_or(TestError::Failed)?;
+    kunit_check_eq!(pte.get().pfn(), pfn);
+    Ok(())
+}
+
 crate::kunit_suite!(
     rust_mm_driver,
     [
@@ -361,5 +425,7 @@ crate::kunit_suite!(
         zap_forces_refault,
         unmap_mapping_range_zaps_all_mappings,
         vm_insert_page_under_mmap_lock,
+        pfnmap_fault_inserts_pfn,
+        vmf_insert_mixed_maps_pfn,
     ]
 );
