@@ -576,3 +576,20 @@ void rust_helper_rust_mm_test_fatal_signal(bool pending)
 	spin_unlock_irq(&current->sighand->siglock);
 }
 #endif
+
+const struct vm_operations_struct *rust_helper_rust_mm_vma_ops(struct vm_area_struct *vma)
+{
+	return vma->vm_ops;
+}
+
+/*
+ * f_op->mmap failed after installing vm_ops: the core will not call ->close
+ * (mmap_file() replaces vm_ops with the dummy ops), so release what the
+ * installed ops own by calling their ->close once now.
+ */
+void rust_helper_rust_mm_vma_undo_ops(struct vm_area_struct *vma)
+{
+	if (vma->vm_ops && vma->vm_ops->close)
+		vma->vm_ops->close(vma);
+	vma->vm_private_data = NULL;
+}

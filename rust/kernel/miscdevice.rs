@@ -182,15 +182,29 @@ impl<T: MiscDevice> MiscDeviceRegistration<T> {
     ) -> core::ffi::c_int {
         // SAFETY: As in `ioctl`.
         let dev = unsafe { T::Ptr::borrow(bindings::rust_mm_file_private(file)) };
+        let raw_vma = vma;
+        // SAFETY: The VMA is valid during the call.
+        let ops_before = unsafe { bindings::rust_mm_vma_ops(raw_vma) };
         // SAFETY: `f_op->mmap` runs with the mmap write lock held on a VMA not yet visible.
-        let vma = unsafe { VmaNew::from_raw(vma) };
+        let vma = unsafe { VmaNew::from_raw(raw_vma) };
         // INVARIANT: The mmap write lock is held; nothing after it in the order is.
         let mut ctx = Ctx::<MmapLock>::make();
         // SAFETY: The file is valid during the call.
         let file = unsafe { File::from_raw(file) };
         match T::mmap(dev, file, vma, &mut ctx) {
             Ok(()) => 0,
-            Err(e) => Error::to_errno(e),
+            Err(e) => {
+                // The core calls no hook of a VMA whose `->mmap` failed (`mmap_file`), so the
+                // private data installed by `VmaNew::set_vm_ops`, if any, is released here.
+                // SAFETY: The VMA is still ours; only `set_vm_ops` changes `vm_ops`, always to a
+                // `VmOpsTable` whose `close` drops exactly that data.
+                unsafe {
+                    if bindings::rust_mm_vma_ops(raw_vma) != ops_before {
+                        bindings::rust_mm_vma_undo_ops(raw_vma);
+                    }
+                }
+                Error::to_errno(e)
+            }
         }
     }
 }

@@ -45,6 +45,8 @@ fn live() -> usize {
 struct Buf {
     /// Map with `VM_PFNMAP` + `vmf_insert_pfn` instead of `VM_MIXEDMAP` + `vm_insert_page`.
     pfnmap: bool,
+    /// Make `mmap` fail after installing the vm_ops (with `MAP_SHARED` mappings of 3 pages).
+    fail_3_pages: bool,
     pages: [Page; PAGES],
     faults: AtomicUsize,
     opens: AtomicUsize,
@@ -119,10 +121,14 @@ impl MiscDevice for TestDev {
             return Err(EINVAL);
         }
         vma.set_dontexpand();
+        let fail = buf.fail_3_pages && vma.len() == 3 * PAGE_SIZE;
         if buf.pfnmap {
             vma.set_pfnmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
         } else {
             vma.set_mixedmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
+        }
+        if fail {
+            return Err(ENOSPC);
         }
         Ok(())
     }
@@ -144,6 +150,7 @@ impl TestFile {
         let buf = Arc::new(
             Buf {
                 pfnmap,
+                fail_3_pages: true,
                 pages: [page()?, page()?],
                 faults: AtomicUsize::new(0),
                 opens: AtomicUsize::new(0),
@@ -244,6 +251,22 @@ fn mmap_trampoline_returns_driver_error() -> TestResult {
     Ok(())
 }
 
+fn mmap_failure_after_set_vm_ops_releases_data() -> TestResult {
+    let _t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new()?;
+    kunit_check_eq!(
+        map(&f, D.0, 3, bindings::MAP_SHARED),
+        ENOSPC.to_errno() as isize
+    );
+    // The trampoline ran `close` for the installed ops (the core runs no hook after a failed
+    // `->mmap`), so the VMA's reference is gone with the file's.
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 1);
+    drop(f);
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
 fn fault_trampoline_inserts_driver_page() -> TestResult {
     let t = TestMm::new()?;
     let f = TestFile::new()?;
@@ -274,7 +297,7 @@ fn open_close_trampolines_count_references() -> TestResult {
     let t = TestMm::new()?;
     let before = live();
     let f = TestFile::new()?;
-    kunit_check_eq!(map(&f, D.0, 3, bindings::MAP_SHARED), D.0 as isize);
+    kunit_check_eq!(map(&f, D.0, 4, bindings::MAP_SHARED), D.0 as isize);
     // Mapping over the middle page splits our VMA in three (two `open`s for the copies) and
     // unmaps the middle one (`close`).
     // SAFETY: The test kthread uses the test mm.
@@ -418,6 +441,7 @@ crate::kunit_suite!(
     [
         mmap_trampoline_installs_vm_ops,
         mmap_trampoline_returns_driver_error,
+        mmap_failure_after_set_vm_ops_releases_data,
         fault_trampoline_inserts_driver_page,
         fault_trampoline_sigbus_past_buffer,
         open_close_trampolines_count_references,

@@ -332,7 +332,10 @@ impl<'a, K> VmaNew<'a, K> {
 
     /// Installs `T`'s `vm_operations_struct` with `data` as `vm_private_data`. Every VMA copied
     /// from this one (split, `fork`) gets its own reference through `open`, released in `close`.
-    pub fn set_vm_ops<T: VmOperations>(&self, table: &'static VmOpsTable<T>, data: T::Data) {
+    ///
+    /// Consumes the handle: the ops are installed once. If `mmap` fails afterwards, the core
+    /// calls no hook of the VMA, so the `mmap` trampoline calls `close` itself to release `data`.
+    pub fn set_vm_ops<T: VmOperations>(self, table: &'static VmOpsTable<T>, data: T::Data) {
         // SAFETY: `vm_ops` and `vm_private_data` are written once here, under the mmap write
         // lock, before the VMA becomes visible; `close` releases `data`.
         unsafe {
