@@ -196,7 +196,7 @@ fn with_current_mm<R>(f: impl FnOnce(&MmWithUser) -> Result<R>) -> Result<R> {
     MmWithUser::with_current(f).ok_or(EINVAL)?
 }
 
-/// Zaps a whole VMA, then reports its flags (helper for SEAL).
+/// Zaps every page of `vma` (SEAL: writable PTEs must go so refaults map read-only).
 fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &VmaRef) -> Result {
     vma.zap(ctx, vma.start(), vma.len())
 }
