@@ -106,6 +106,23 @@ impl Drop for TestMm {
     }
 }
 
+/// Writes `v` to user address `addr` of the adopted mm (faulting the page in, as a process
+/// would).
+pub(super) fn user_write(addr: usize, v: u8) -> crate::error::Result {
+    crate::uaccess::UserSlice::new(addr, 1)
+        .writer()
+        .write_slice(&[v])
+}
+
+/// Reads one byte from user address `addr` of the adopted mm.
+pub(super) fn user_read(addr: usize) -> crate::error::Result<u8> {
+    let mut b = [0u8];
+    crate::uaccess::UserSlice::new(addr, 1)
+        .reader()
+        .read_slice(&mut b)?;
+    Ok(b[0])
+}
+
 /// Whether the mmap lock of `mm` could be taken for write right now (probe; released at once).
 fn mmap_write_free(mm: &Mm) -> bool {
     // SAFETY: Probing with a trylock cannot deadlock; on success we release at once.

@@ -5,7 +5,7 @@
 //! and mapped into the test's own address space, so the `mmap`, `fault`, `open` and `close`
 //! trampolines run exactly as for a process.
 
-use super::tests::{root_ctx, TestMm, D, PROT_RW};
+use super::tests::{root_ctx, user_read, user_write, TestMm, D, PROT_RW};
 use crate::{
     alloc::flags::{__GFP_ZERO, GFP_KERNEL},
     bindings,
@@ -18,13 +18,12 @@ use crate::{
         fault::{VmFault, VmFaultResult},
         order::{Ctx, MmapLock},
         pgtable::PteGuard,
-        virt::flags,
+        virt::{flags, VmaRef},
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
     },
     page::{Page, PAGE_SIZE},
     sync::{Arc, ArcBorrow},
     types::ForeignOwnable,
-    uaccess::UserSlice,
 };
 use core::sync::atomic::{AtomicUsize, Ordering};
 
@@ -51,6 +50,8 @@ struct Buf {
     faults: AtomicUsize,
     opens: AtomicUsize,
     closes: AtomicUsize,
+    pfn_mkwrites: AtomicUsize,
+    accesses: AtomicUsize,
 }
 
 impl Drop for Buf {
@@ -68,11 +69,11 @@ struct TestVma;
 impl VmOperations for TestVma {
     type Data = Arc<Buf>;
 
-    fn open(buf: ArcBorrow<'_, Buf>, _vma: &crate::mm::virt::VmaRef) {
+    fn open(buf: ArcBorrow<'_, Buf>, _vma: &VmaRef) {
         buf.opens.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn close(buf: ArcBorrow<'_, Buf>, _vma: &crate::mm::virt::VmaRef) {
+    fn close(buf: ArcBorrow<'_, Buf>, _vma: &VmaRef) {
         buf.closes.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -80,24 +81,70 @@ impl VmOperations for TestVma {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
-        if buf.pfnmap {
-            let vma = vmf.vma();
-            let Some(vma) = vma.as_pfnmap() else {
-                return VmFaultResult::SIGBUS;
-            };
-            let addr = vmf.address();
-            // SAFETY: The page belongs to `buf`, which every VMA of ours keeps alive.
-            let ret = unsafe { vma.vmf_insert_pfn(vmf.ctx(), addr, pfn_of(page)) };
-            if ret == VmFaultResult::NOPAGE {
-                buf.faults.fetch_add(1, Ordering::Relaxed);
-            }
-            return ret;
-        }
         let res = vmf.insert_page(page);
         if res.is_ok() {
             buf.faults.fetch_add(1, Ordering::Relaxed);
         }
         VmFaultResult::from_insert(res)
+    }
+}
+
+/// The `VM_PFNMAP` flavour: PFN inserts, and the callbacks only such mappings get from the
+/// core: `pfn_mkwrite` (write-notify on a read-only PFN entry) and `access` (GUP refuses
+/// `VM_IO | VM_PFNMAP`, so `access_remote_vm` asks the driver).
+struct TestPfnVma;
+
+static TEST_PFN_VM_OPS: VmOpsTable<TestPfnVma> = VmOpsTable::new();
+
+#[macros::vtable]
+impl VmOperations for TestPfnVma {
+    type Data = Arc<Buf>;
+
+    fn fault(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+        let Some(page) = buf.pages.get(vmf.pgoff()) else {
+            return VmFaultResult::SIGBUS;
+        };
+        let Some(vma) = vmf.vma().as_pfnmap() else {
+            return VmFaultResult::SIGBUS;
+        };
+        let addr = vmf.address();
+        // SAFETY: The page belongs to `buf`, which every VMA of ours keeps alive.
+        let ret = unsafe { vma.vmf_insert_pfn(vmf.ctx(), addr, pfn_of(page)) };
+        if ret == VmFaultResult::NOPAGE {
+            buf.faults.fetch_add(1, Ordering::Relaxed);
+        }
+        ret
+    }
+
+    fn pfn_mkwrite(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+        // Only write faults may get here; a read would then fail with SIGBUS and the test too.
+        if !vmf.is_write() {
+            return VmFaultResult::SIGBUS;
+        }
+        buf.pfn_mkwrites.fetch_add(1, Ordering::Relaxed);
+        // Let the core make the entry writable.
+        VmFaultResult::DONE
+    }
+
+    fn access(
+        buf: ArcBorrow<'_, Buf>,
+        vma: &VmaRef,
+        _ctx: &mut Ctx<'_, MmapLock>,
+        addr: usize,
+        out: &mut [u8],
+        write: bool,
+    ) -> Result<usize> {
+        if write {
+            return Err(EPERM);
+        }
+        let off = addr - vma.start() + vma.pgoff() * PAGE_SIZE;
+        let page = buf.pages.get(off / PAGE_SIZE).ok_or(EFAULT)?;
+        let n = out.len().min(PAGE_SIZE - off % PAGE_SIZE);
+        // SAFETY: `out` is valid for `n` bytes; in these tests nothing writes the page while the
+        // mmap read lock is held for `access`.
+        unsafe { page.read_raw(out.as_mut_ptr(), off % PAGE_SIZE, n)? };
+        buf.accesses.fetch_add(1, Ordering::Relaxed);
+        Ok(n)
     }
 }
 
@@ -123,7 +170,7 @@ impl MiscDevice for TestDev {
         vma.set_dontexpand();
         let fail = buf.fail_3_pages && vma.len() == 3 * PAGE_SIZE;
         if buf.pfnmap {
-            vma.set_pfnmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
+            vma.set_pfnmap()?.set_vm_ops(&TEST_PFN_VM_OPS, buf.into());
         } else {
             vma.set_mixedmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
         }
@@ -155,6 +202,8 @@ impl TestFile {
                 faults: AtomicUsize::new(0),
                 opens: AtomicUsize::new(0),
                 closes: AtomicUsize::new(0),
+                pfn_mkwrites: AtomicUsize::new(0),
+                accesses: AtomicUsize::new(0),
             },
             GFP_KERNEL,
         )
@@ -217,10 +266,6 @@ fn pfn_of(page: &Page) -> usize {
     unsafe { bindings::rust_mm_page_to_pfn(page.as_ptr()) }
 }
 
-fn write_byte(addr: usize, v: u8) -> Result {
-    UserSlice::new(addr, 1).writer().write_slice(&[v])
-}
-
 fn mmap_trampoline_installs_vm_ops() -> TestResult {
     let t = TestMm::new()?;
     let f = TestFile::new()?;
@@ -271,7 +316,7 @@ fn fault_trampoline_inserts_driver_page() -> TestResult {
     let t = TestMm::new()?;
     let f = TestFile::new()?;
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
-    write_byte(D.0 + PAGE_SIZE, 7)?;
+    user_write(D.0 + PAGE_SIZE, 7)?;
     kunit_check_eq!(f.faults(), 1);
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
@@ -288,7 +333,7 @@ fn fault_trampoline_sigbus_past_buffer() -> TestResult {
     let f = TestFile::new()?;
     kunit_check_eq!(map(&f, D.0, 4, bindings::MAP_SHARED), D.0 as isize);
     // Page 3 is past the 2-page buffer: the fault returns SIGBUS, the user copy fails.
-    kunit_check!(write_byte(D.0 + 3 * PAGE_SIZE, 1) == Err(EFAULT));
+    kunit_check!(user_write(D.0 + 3 * PAGE_SIZE, 1) == Err(EFAULT));
     kunit_check_eq!(f.faults(), 0);
     Ok(())
 }
@@ -346,7 +391,7 @@ fn zap_forces_refault() -> TestResult {
     let t = TestMm::new()?;
     let f = TestFile::new()?;
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
-    write_byte(D.0, 1)?;
+    user_write(D.0, 1)?;
     {
         let mut root = root_ctx!();
         let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
@@ -355,7 +400,7 @@ fn zap_forces_refault() -> TestResult {
         kunit_check!(vma.zap(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
         kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| !p.get().is_present()));
     }
-    write_byte(D.0, 2)?;
+    user_write(D.0, 2)?;
     kunit_check_eq!(f.faults(), 2);
     Ok(())
 }
@@ -365,8 +410,8 @@ fn unmap_mapping_range_zaps_all_mappings() -> TestResult {
     let f = TestFile::new()?;
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
     kunit_check_eq!(map(&f, D.1, 2, bindings::MAP_SHARED), D.1 as isize);
-    write_byte(D.0, 1)?;
-    write_byte(D.1, 1)?;
+    user_write(D.0, 1)?;
+    user_write(D.1, 1)?;
     kunit_check_eq!(f.faults(), 2);
     // SAFETY: We hold a reference on the file.
     let file = unsafe { File::from_raw(f.file) };
@@ -403,7 +448,7 @@ fn pfnmap_fault_inserts_pfn() -> TestResult {
     let t = TestMm::new()?;
     let f = TestFile::with_kind(true)?;
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
-    write_byte(D.0 + PAGE_SIZE, 9)?;
+    user_write(D.0 + PAGE_SIZE, 9)?;
     kunit_check_eq!(f.faults(), 1);
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
@@ -412,6 +457,42 @@ fn pfnmap_fault_inserts_pfn() -> TestResult {
     kunit_check!(vma.flags() & flags::IO != 0);
     let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
     kunit_check_eq!(pte.get().pfn(), pfn_of(&f.buf.pages[1]));
+    Ok(())
+}
+
+fn pfnmap_pfn_mkwrite_and_access() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::with_kind(true)?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    // Read fault: `pfn_mkwrite` makes the core map shared PFNs read-only (write-notify).
+    kunit_check_eq!(user_read(D.0 + PAGE_SIZE)?, 0);
+    kunit_check_eq!(f.buf.pfn_mkwrites.load(Ordering::Relaxed), 0);
+    {
+        let mut root = root_ctx!();
+        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
+        kunit_check!(pte.get().is_present() && !pte.get().is_writable());
+    }
+    // The write goes through `pfn_mkwrite`, then the entry is writable.
+    user_write(D.0 + PAGE_SIZE, 9)?;
+    kunit_check_eq!(f.buf.pfn_mkwrites.load(Ordering::Relaxed), 1);
+    kunit_check_eq!(f.faults(), 1);
+    // GUP refuses VM_IO | VM_PFNMAP: `access_remote_vm` reads through our `access`.
+    let mut b = [0u8; 1];
+    // SAFETY: The mm is live; `b` is a kernel buffer of one byte.
+    let n = unsafe {
+        bindings::access_remote_vm(
+            t.mm.as_raw(),
+            (D.0 + PAGE_SIZE) as _,
+            b.as_mut_ptr().cast(),
+            1,
+            0,
+        )
+    };
+    kunit_check_eq!(n, 1);
+    kunit_check_eq!(b[0], 9);
+    kunit_check_eq!(f.buf.accesses.load(Ordering::Relaxed), 1);
     Ok(())
 }
 
@@ -450,6 +531,7 @@ crate::kunit_suite!(
         unmap_mapping_range_zaps_all_mappings,
         vm_insert_page_under_mmap_lock,
         pfnmap_fault_inserts_pfn,
+        pfnmap_pfn_mkwrite_and_access,
         vmf_insert_mixed_maps_pfn,
     ]
 );

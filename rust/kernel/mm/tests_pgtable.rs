@@ -2,7 +2,7 @@
 
 //! KUnit suites for the page-table and rmap guards, on real address spaces and real files.
 
-use super::tests::{root_ctx, TestMm, A, B, D};
+use super::tests::{root_ctx, user_read, user_write, TestMm, A, B, D};
 use crate::{
     bindings,
     kunit::suite::{TestError, TestResult},
@@ -12,21 +12,7 @@ use crate::{
         pgtable::{PageTableLockGuard, PmdGuard, PteGuard},
     },
     page::PAGE_SIZE,
-    uaccess::UserSlice,
 };
-
-/// Writes one byte to user address `addr` of the adopted mm (faults the page in).
-fn touch_write(addr: usize) -> TestResult {
-    UserSlice::new(addr, 1).writer().write_slice(&[0x5a])?;
-    Ok(())
-}
-
-/// Reads one byte from user address `addr` of the adopted mm.
-fn touch_read(addr: usize) -> core::result::Result<u8, TestError> {
-    let mut b = [0u8];
-    UserSlice::new(addr, 1).reader().read_slice(&mut b)?;
-    Ok(b[0])
-}
 
 /// The pfn of the page mapped at `addr`, through `get_user_pages_fast` (independent of ours).
 fn gup_pfn(addr: usize) -> core::result::Result<usize, TestError> {
@@ -79,7 +65,7 @@ fn pte_none_before_first_touch() -> TestResult {
 
 fn pte_present_after_touch() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
+    user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -93,7 +79,7 @@ fn pte_present_after_touch() -> TestResult {
 
 fn pte_pfn_matches_gup() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0 + PAGE_SIZE)?;
+    user_write(A.0 + PAGE_SIZE, 0x5a)?;
     let expect = gup_pfn(A.0 + PAGE_SIZE)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
@@ -105,8 +91,8 @@ fn pte_pfn_matches_gup() -> TestResult {
 
 fn pte_walk_sees_exactly_touched_pages() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
-    touch_write(A.0 + 2 * PAGE_SIZE)?;
+    user_write(A.0, 0x5a)?;
+    user_write(A.0 + 2 * PAGE_SIZE, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -129,8 +115,8 @@ fn pte_walk_sees_exactly_touched_pages() -> TestResult {
 
 fn pte_count_present_batches_within_table_and_vma() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
-    touch_write(A.0 + 2 * PAGE_SIZE)?;
+    user_write(A.0, 0x5a)?;
+    user_write(A.0 + 2 * PAGE_SIZE, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -145,7 +131,7 @@ fn pte_count_present_batches_within_table_and_vma() -> TestResult {
 
 fn pte_lock_outside_vma_is_none() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
+    user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -156,8 +142,8 @@ fn pte_lock_outside_vma_is_none() -> TestResult {
 
 fn pte_clear_young_test_and_clear() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(B.0)?;
-    touch_write(B.0 + PAGE_SIZE)?;
+    user_write(B.0, 0x5a)?;
+    user_write(B.0 + PAGE_SIZE, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;
@@ -176,7 +162,7 @@ fn pte_clear_young_test_and_clear() -> TestResult {
 
 fn pte_mkclean_then_write_dirties_again() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(B.0)?;
+    user_write(B.0, 0x5a)?;
     let mut root = root_ctx!();
     {
         let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
@@ -189,8 +175,8 @@ fn pte_mkclean_then_write_dirties_again() -> TestResult {
     }
     // The data survived cleaning; the page is write-protected, so the write faults and makes the
     // entry writable and dirty again.
-    kunit_check_eq!(touch_read(B.0)?, 0x5a);
-    touch_write(B.0)?;
+    kunit_check_eq!(user_read(B.0)?, 0x5a);
+    user_write(B.0, 0x5a)?;
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(B.0).ok_or(TestError::Failed)?;
     let (pte, _) = PteGuard::lock(&mut ctx, vma, B.0).ok_or(TestError::Failed)?;
@@ -200,7 +186,7 @@ fn pte_mkclean_then_write_dirties_again() -> TestResult {
 
 fn pte_under_vma_read_lock() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
+    user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let Some((vma, mut ctx)) = t.mm.lock_vma_under_rcu(&mut root, A.0) else {
         crate::kunit_skip!("lock_vma_under_rcu failed optimistically");
@@ -212,7 +198,7 @@ fn pte_under_vma_read_lock() -> TestResult {
 
 fn pmd_guard_on_populated_table() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
+    user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -298,7 +284,7 @@ fn pte_walk_through_i_mmap() -> TestResult {
     let t = TestMm::new()?;
     let file = ShmemFile::new(2)?;
     t.map_file(file.0, D.0, 2 * PAGE_SIZE, 0)?;
-    touch_write(D.0 + PAGE_SIZE)?;
+    user_write(D.0 + PAGE_SIZE, 0x5a)?;
     // SAFETY: We hold a reference on the file.
     let f = unsafe { crate::fs::File::from_raw(file.0) };
     let mut root = root_ctx!();
@@ -317,7 +303,7 @@ fn anon_vma_absent_until_fault() -> TestResult {
         let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
         kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_none()));
     }
-    touch_write(B.0)?;
+    user_write(B.0, 0x5a)?;
     let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
     kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_some()));
     Ok(())
@@ -325,7 +311,7 @@ fn anon_vma_absent_until_fault() -> TestResult {
 
 fn anon_vma_lock_read_and_write() -> TestResult {
     let t = TestMm::new()?;
-    touch_write(A.0)?;
+    user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
@@ -346,7 +332,7 @@ fn locks_nest_in_rmap_order() -> TestResult {
     let t = TestMm::new()?;
     let file = ShmemFile::new(1)?;
     t.map_file(file.0, D.0, PAGE_SIZE, 0)?;
-    touch_write(D.0)?;
+    user_write(D.0, 0x5a)?;
     // SAFETY: We hold a reference on the file.
     let f = unsafe { crate::fs::File::from_raw(file.0) };
     let mut root = root_ctx!();
