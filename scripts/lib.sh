@@ -6,9 +6,12 @@ TREE="$CACHE/tree"          # pristine + our overlay + patches
 BUILD="$CACHE/build"        # O= build directory
 BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-KVER_WANT="6.12"
+KVER_WANT="7.3"
+LLVM_VER=22
+KPKG="linux-source-$KVER_WANT"   # Debian package with the kernel source
+KSUITE="trixie-backports"       # the Debian suite that has it
 mkdir -p "$LOGDIR"
-export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+export LIBCLANG_PATH=/usr/lib/llvm-$LLVM_VER/lib
 export PATH="/usr/bin:$PATH"
 
 _T0=${_T0:-$(date +%s)}
@@ -18,7 +21,7 @@ die() { echo "error: $*" >&2; exit 1; }
 
 # make invocation for the kernel tree
 kmake() {
-	make -C "$TREE" O="$BUILD" LLVM=-19 RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
+	make -C "$TREE" O="$BUILD" LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
 		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
 }
 # Repository directories that mirror kernel-tree paths.

@@ -9,21 +9,22 @@ if [ -n "${KDIR:-}" ]; then
 	[ -f "$KDIR/Makefile" ] || die "KDIR=$KDIR is not a kernel tree"
 	PRISTINE="$(cd "$KDIR" && pwd)"
 else
-	PRISTINE="$SRC/linux-source-6.12"
+	deb=$(ls "$CACHE"/debsrc/"${KPKG}"_*.deb 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$deb" ] || die "no $KPKG package in $CACHE/debsrc: run make setup (or use KDIR=/path/to/linux-$KVER_WANT)"
+	PRISTINE="$SRC/$(basename "$deb" .deb | tr "~:+" "___")"
 	if [ ! -f "$PRISTINE/Makefile" ]; then
-		tarball=/usr/src/linux-source-6.12.tar.xz
-		[ -f "$tarball" ] || die "$tarball missing: install Debian package linux-source-6.12 (make setup)"
-		stage "unpacking $tarball into $SRC (once)"
-		rm -rf "$SRC.tmp" && mkdir -p "$SRC.tmp"
-		tar xf "$tarball" -C "$SRC.tmp"
-		rm -rf "$SRC" && mv "$SRC.tmp" "$SRC"
+		stage "unpacking $(basename "$deb") into $SRC (once)"
+		rm -rf "$SRC" && mkdir -p "$SRC.tmp"
+		dpkg-deb --fsys-tarfile "$deb" | tar xO --wildcards './usr/src/linux-source-*.tar.xz' |
+			tar xJ -C "$SRC.tmp" || die "unpacking $deb failed"
+		mkdir -p "$SRC" && mv "$SRC.tmp"/linux-source-* "$PRISTINE" && rm -rf "$SRC.tmp"
 	fi
 fi
 
 kver="$(make -s -C "$PRISTINE" kernelversion 2>/dev/null)"
 case "$kver" in
-6.12|6.12.*) ;;
-*) die "kernel at $PRISTINE is version '$kver'; this project supports only 6.12.x (use a v6.12.y tree or unset KDIR)";;
+"$KVER_WANT"|"$KVER_WANT".*) ;;
+*) die "kernel at $PRISTINE is version '$kver'; this project supports only $KVER_WANT.y (use a v$KVER_WANT.y tree or unset KDIR)";;
 esac
 
 if [ ! -f "$TREE/Makefile" ] || [ "$(cat "$TREE/.pristine" 2>/dev/null)" != "$PRISTINE" ]; then
@@ -32,6 +33,12 @@ if [ ! -f "$TREE/Makefile" ] || [ "$(cat "$TREE/.pristine" 2>/dev/null)" != "$PR
 	rsync -a --exclude .git "$PRISTINE/" "$TREE/"
 	echo "$PRISTINE" >"$TREE/.pristine"
 	rm -rf "$BUILD"
+fi
+
+# Patched files being edited as whole files (scripts/patches.py): fold them back into the
+# patches first.
+if [ -d "$REPO/.work" ] && [ -f "$TREE/.pristine" ]; then
+	python3 "$REPO/scripts/patches.py" refresh
 fi
 
 # Stage = pristine copies of the files our patches touch + our overlay files.

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Install the toolchain the kernel build needs. Idempotent: skips what is present.
-# See ../shared/TOOLCHAIN.md for why each piece is what it is.
+# Install the toolchain the kernel build needs, and download the kernel source
+# package. Idempotent: skips what is present. See ../shared/TOOLCHAIN.md.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-PKGS="linux-source-6.12 rustc-web rust-web-src rust-web-clippy clang-19 libclang-19-dev lld-19 llvm-19 \
-qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio busybox-static rsync"
+PKGS="rustc-web rust-web-src rust-web-clippy clang-$LLVM_VER libclang-$LLVM_VER-dev lld-$LLVM_VER \
+llvm-$LLVM_VER qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio busybox-static rsync \
+xz-utils gcc libc6-dev"
 BINDGEN_VERSION=0.73.2
 
 missing=()
@@ -37,3 +38,33 @@ if ! "$BINDGEN" --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then
 	fi
 fi
 stage "toolchain ready: $(/usr/bin/rustc --version), $("$BINDGEN" --version)"
+
+# The kernel source: Debian's linux-source-$KVER_WANT, downloaded into our cache
+# through a private sources list for the one suite that has it (the machine's
+# apt configuration is not changed). Skipped when KDIR= names a tree.
+[ -n "${KDIR:-}" ] && exit 0
+D="$CACHE/debsrc"
+mkdir -p "$D/lists/partial" "$D/cache/archives/partial"
+mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} $KSUITE main" >"$D/sources.list"
+O=(-o "Dir::Etc::sourcelist=$D/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+   -o "Dir::State::Lists=$D/lists" -o "Dir::Cache=$D/cache" -o APT::Sandbox::User=root)
+# Refresh the package list at most once a day: a newer 7.3.y is taken when Debian has it.
+if [ -z "$(find "$D/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+	apt-get "${O[@]}" update >"$LOGDIR/apt-kernel.log" 2>&1 || true
+fi
+ver=$(apt-cache "${O[@]}" show "$KPKG" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1)
+if [ -z "$ver" ]; then
+	have=$(ls "$D"/"${KPKG}"_*.deb 2>/dev/null | tail -n 1)
+	[ -n "$have" ] && { stage "$KPKG not listed now; using the cached $(basename "$have")"; exit 0; }
+	die "Debian package $KPKG ($KSUITE) is not in the registry (log: $LOGDIR/apt-kernel.log).
+Use a v$KVER_WANT.y kernel tree you have instead: make test KDIR=/path/to/linux-$KVER_WANT"
+fi
+deb="$D/${KPKG}_$(echo "$ver" | sed 's/:/%3a/')_all.deb"
+if [ ! -f "$deb" ]; then
+	stage "downloading $KPKG $ver"
+	rm -f "$D"/"${KPKG}"_*.deb
+	(cd "$D" && apt-get "${O[@]}" download "$KPKG") >>"$LOGDIR/apt-kernel.log" 2>&1 ||
+		die "downloading $KPKG failed (log: $LOGDIR/apt-kernel.log); or use KDIR=/path/to/linux-$KVER_WANT"
+fi
+stage "kernel source package: $(basename "$deb")"

@@ -1,31 +1,65 @@
 #!/bin/bash
-# Build the userspace programs of the rust-mmap sample devices (static, for the
-# busybox initramfs) into $CACHE/userspace, which boot.sh copies to /tests, and
-# write the scripts /init runs there by mode: test.sh, run.sh, bench.sh.
+# Build the userspace test programs (static, for the busybox initramfs) into
+# $CACHE/userspace, which boot.sh copies to /tests, and write the scripts /init
+# runs there by mode: test.sh, run.sh, bench.sh. The programs: the rust-mmap
+# sample devices' selftests, demo and benchmark; binder_test (Rust Binder);
+# the kernel's own binderfs selftest.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 OUT="$CACHE/userspace"
 SRCDIR="$REPO/tools/testing/selftests/rust_mmap"
-# kselftest_harness.h from the kernel tree (or the pristine source).
+BINDER_SRC="$REPO/tools/testing/selftests/rust_binder"
+# The pristine kernel source the tree was copied from (prepare.sh records it).
+PRISTINE="$(cat "$TREE/.pristine" 2>/dev/null || true)"
+# kselftest_harness.h and the binderfs selftest from the kernel tree (or the pristine source).
 KSFT="$TREE/tools/testing/selftests"
-[ -f "$KSFT/kselftest_harness.h" ] || KSFT="$SRC/linux-source-6.12/tools/testing/selftests"
+[ -f "$KSFT/kselftest_harness.h" ] || KSFT="$PRISTINE/tools/testing/selftests"
 [ -f "$KSFT/kselftest_harness.h" ] || die "no kselftest_harness.h (run scripts/prepare.sh first)"
+BINDERFS_TEST="$KSFT/filesystems/binderfs/binderfs_test.c"
+[ -f "$BINDERFS_TEST" ] || die "no $BINDERFS_TEST"
 command -v gcc >/dev/null || die "gcc not found"
 
-# The sources include "../kselftest_harness.h" as in-tree selftests do: build
-# them in a directory laid out like tools/testing/selftests.
+# The kernel's exported uapi headers (linux/android/binder.h and binderfs.h
+# are newer than the build machine's): headers_install from the tree into the
+# cache, out of tree (O=) so that the tree stays clean for its own O= build;
+# redone when a uapi header of the tree changed.
+UAPI="$CACHE/uapi"
+HDRSRC="$TREE"
+[ -f "$HDRSRC/Makefile" ] || HDRSRC="$PRISTINE"
+stamp="$UAPI/.installed-from"
+if [ ! -f "$UAPI/include/linux/android/binder.h" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$HDRSRC" ] ||
+	[ -n "$(find "$HDRSRC/include/uapi" "$HDRSRC/arch/x86/include/uapi" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+	stage "installing the kernel uapi headers into $UAPI"
+	rm -rf "$UAPI" "$CACHE/uapi.build"
+	make -s -C "$HDRSRC" O="$CACHE/uapi.build" ARCH=x86 headers_install INSTALL_HDR_PATH="$UAPI" \
+		>"$LOGDIR/uapi.log" 2>&1 || { tail -n 20 "$LOGDIR/uapi.log"; die "headers_install failed (log: $LOGDIR/uapi.log)"; }
+	echo "$HDRSRC" >"$stamp"
+fi
+
+# The sources include "../kselftest_harness.h" (ours) or "kselftest_harness.h"
+# (binderfs) as in-tree selftests do: build them in a directory laid out like
+# tools/testing/selftests.
 work="$CACHE/userspace.build"
-rm -rf "$work" && mkdir -p "$work/selftests/rust_mmap"
+rm -rf "$work" && mkdir -p "$work/selftests/rust_mmap" "$work/selftests/rust_binder" \
+	"$work/selftests/filesystems/binderfs"
 cp "$KSFT/kselftest_harness.h" "$KSFT/kselftest.h" "$work/selftests/"
 cp "$SRCDIR"/*.c "$work/selftests/rust_mmap/"
+cp "$BINDER_SRC"/*.c "$work/selftests/rust_binder/"
+cp "$BINDERFS_TEST" "$work/selftests/filesystems/binderfs/"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
-CFLAGS="-static -O2 -pthread -Wall -Werror -I$REPO/include/uapi"
+CFLAGS="-static -O2 -pthread -Wall -Werror -I$REPO/include/uapi -isystem $UAPI/include"
 for prog in rust_mmap_test rust_mmap_bench rust_mmap_demo; do
 	gcc $CFLAGS -o "$OUT/$prog" "$work/selftests/rust_mmap/$prog.c" ||
 		die "building $prog failed"
 done
+gcc $CFLAGS -o "$OUT/binder_test" "$work/selftests/rust_binder/binder_test.c" ||
+	die "building binder_test failed"
+# Upstream's test, built as its Makefile does (no -Werror: it has unused variables).
+gcc -static -O2 -pthread -Wall -Wno-unused-variable -isystem "$UAPI/include" -I"$work/selftests" \
+	-o "$OUT/binderfs_test" "$work/selftests/filesystems/binderfs/binderfs_test.c" ||
+	die "building binderfs_test failed"
 
 # make test: the selftests against each device, then whether both agree.
 cat >"$OUT/test.sh" <<'SH'
@@ -54,6 +88,40 @@ if [ "$ran" = " rust c" ]; then
 		echo "not ok 1 identical_results"
 	fi
 fi
+
+# Rust Binder (CONFIG_ANDROID_BINDER_IPC_RUST): binder_test mounts its
+# binderfs at /dev/binderfs and runs transactions, the shrinker and hostile
+# remaps; then the kernel's binderfs selftest.
+read -r t0 _ </proc/uptime
+echo "rust-mm: suite binder"
+./binder_test >/tmp/binder.log 2>&1
+cat /tmp/binder.log
+read -r t1 _ </proc/uptime
+cs0=${t0%.*}${t0#*.}; cs1=${t1%.*}${t1#*.}
+echo "# binder tier: $(( (cs1 - cs0) / 100 )).$(( (cs1 - cs0) % 100 / 10 ))$(( (cs1 - cs0) % 10 )) s"
+
+# binderfs_stress and binderfs_test_unprivileged unshare a user namespace and
+# sync over an AF_UNIX socketpair: without those in the kernel they are
+# reported as skipped rather than run (they could only fail).
+echo "rust-mm: suite binderfs"
+why=""
+[ -e /proc/self/ns/user ] || why="needs user namespaces (CONFIG_USER_NS)"
+[ -e /proc/net/unix ] || why="${why:+$why, }needs AF_UNIX sockets (CONFIG_UNIX)"
+skip=""
+[ -n "$why" ] && skip="binderfs_stress binderfs_test_unprivileged"
+set --
+for t in $skip; do set -- "$@" -T "$t"; done
+./binderfs_test "$@" >/tmp/binderfs.log 2>&1
+nskip=0
+for t in $skip; do nskip=$((nskip + 1)); done
+plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' /tmp/binderfs.log)
+plan=${plan:-0}
+sed "s/^1\.\.$plan\$/1..$((plan + nskip))/" /tmp/binderfs.log
+n=$plan
+for t in $skip; do
+	n=$((n + 1))
+	echo "ok $n global.$t # SKIP $why"
+done
 SH
 
 # make run: a short transcript.

@@ -319,7 +319,9 @@ static u64 c_mmap_count_resident(struct mm_struct *mm, unsigned long addr,
 		if (!start)
 			continue;
 		for (pte = start; addr < next; addr += PAGE_SIZE, pte++)
-			count += pte_present(ptep_get(pte));
+			/* pte_present() is not 0/1: a PROT_NONE entry gives _PAGE_PROTNONE. */
+			if (pte_present(ptep_get(pte)))
+				count++;
 		pte_unmap_unlock(start, ptl);
 	}
 	return count;
@@ -372,7 +374,7 @@ static long c_mmap_stats(struct file *filp, struct c_mmap_buf *buf,
 	 * count only the VMAs of this open file, in every address space.
 	 */
 	i_mmap_lock_read(mapping);
-	vma_interval_tree_foreach(vma, &mapping->i_mmap, 0, ULONG_MAX)
+	mapping_rmap_tree_foreach(vma, mapping, 0, ULONG_MAX)
 		if (vma->vm_file == filp)
 			stats.mappings++;
 	i_mmap_unlock_read(mapping);
@@ -421,8 +423,7 @@ static long c_mmap_seal(struct file *filp, struct mm_struct *mm,
 	vm_flags_clear(vma, VM_WRITE | VM_MAYWRITE);
 	vma_set_page_prot(vma);
 	/* Writable PTEs must go: the next accesses fault in read-only ones. */
-	zap_page_range_single(vma, vma->vm_start, vma->vm_end - vma->vm_start,
-			      NULL);
+	zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 
 	/* The flags cannot change under the read lock. */
 	mmap_write_downgrade(mm);
@@ -459,8 +460,7 @@ static long c_mmap_zap(struct file *filp, struct mm_struct *mm,
 	vma = c_mmap_find_range(filp, mm, range, &end);
 	if (!IS_ERR(vma)) {
 		range->result = c_mmap_count_resident(mm, range->addr, end);
-		zap_page_range_single(vma, range->addr, end - range->addr,
-				      NULL);
+		zap_vma_range(vma, range->addr, end - range->addr);
 	}
 	mmap_read_unlock(mm);
 	return PTR_ERR_OR_ZERO(vma);

@@ -8,17 +8,17 @@
 //! the same device in C, and `tools/testing/selftests/rust_mmap/` checks both.
 
 use core::sync::atomic::{AtomicU64, Ordering};
-use kernel::c_str;
 use kernel::{
     alloc::flags::{__GFP_ZERO, GFP_KERNEL},
     fs::File,
     ioctl::{_IOR, _IOW, _IOWR},
-    miscdevice::{MiscDevice, MiscDeviceRegistration},
+    miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
     mm::{
         fault::{VmFault, VmFaultResult},
         order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, Unlocked},
         pgtable::{PteGuard, PMD_SIZE},
         virt::{flags, VmaRef},
+        rmap::AddressSpace,
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
         MmWithUser,
     },
@@ -26,13 +26,13 @@ use kernel::{
     page::{Page, PAGE_SIZE},
     prelude::*,
     sync::{Arc, ArcBorrow, Mutex},
-    uaccess::UserSlice,
+    uaccess::{UserPtr, UserSlice},
 };
 
 module! {
     type: RustMmap,
     name: "rust_mmap",
-    author: "Rust mm-locking team",
+    authors: ["Rust mm-locking team"],
     description: "Rust mmap sample: per-open page buffers mapped into user space",
     license: "GPL",
 }
@@ -62,9 +62,10 @@ struct RustMmapVma;
 
 #[vtable]
 impl VmOperations for RustMmapVma {
+    type Owner = Buffer;
     type Data = Arc<Buffer>;
 
-    fn fault(buf: ArcBorrow<'_, Buffer>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn fault(buf: &Buffer, vmf: &mut VmFault<'_>) -> VmFaultResult {
         let idx = vmf.pgoff();
         let mut pages = buf.pages.lock();
         // The mapping may extend past the end of the buffer, like past EOF.
@@ -90,15 +91,18 @@ impl VmOperations for RustMmapVma {
     }
 }
 
+#[pin_data]
 struct RustMmap {
-    _dev: Pin<KBox<MiscDeviceRegistration<RustMmapFile>>>,
+    #[pin]
+    _dev: MiscDeviceRegistration<RustMmapFile>,
 }
 
-impl kernel::Module for RustMmap {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
-        let dev = MiscDeviceRegistration::register(c_str!("rust-mmap"), GFP_KERNEL)?;
+impl kernel::InPlaceModule for RustMmap {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         pr_info!("/dev/rust-mmap registered\n");
-        Ok(RustMmap { _dev: dev })
+        try_pin_init!(Self {
+            _dev <- MiscDeviceRegistration::register(MiscDeviceOptions { name: c"rust-mmap" }),
+        })
     }
 }
 
@@ -122,19 +126,19 @@ fn abi_flags(vma: &VmaRef) -> u64 {
     out
 }
 
-/// Whether `vma` is a mapping of this open file set up by our `mmap` (not merely a VMA at the
-/// same address: it may have been replaced by another mapping since user space made it).
-fn is_ours(vma: &VmaRef, file: &File) -> bool {
-    VM_OPS.owns(vma).is_some() && vma.file().is_some_and(|f| f.as_raw() == file.as_raw())
+/// Whether `vma` is a mapping of this open file's buffer set up by our `mmap` (not merely a VMA
+/// at the same address: it may have been replaced by another mapping since user space made it).
+fn is_ours(vma: &VmaRef, buf: &Buffer) -> bool {
+    VM_OPS.owns(vma, buf).is_some()
 }
 
 /// Checks a `struct rust_mmap_range` against the VMA at its address: returns the end address.
-fn range_end(vma: Option<&VmaRef>, file: &File, addr: usize, len: usize) -> Result<usize> {
+fn range_end(vma: Option<&VmaRef>, buf: &Buffer, addr: usize, len: usize) -> Result<usize> {
     if addr % PAGE_SIZE != 0 || len % PAGE_SIZE != 0 || addr.checked_add(len).is_none() {
         return Err(EINVAL);
     }
     let vma = vma.ok_or(ENOENT)?;
-    if !is_ours(vma, file) {
+    if !is_ours(vma, buf) {
         return Err(EINVAL);
     }
     if len == 0 {
@@ -171,7 +175,7 @@ fn count_resident<L: Before<PageTableLock>>(
 fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
     let mut bytes = [0u8; 40];
     let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
-    UserSlice::new(arg, N * 8).reader().read_slice(bytes)?;
+    UserSlice::new(UserPtr::from_addr(arg), N * 8).reader().read_slice(bytes)?;
     let mut out = [0u64; N];
     for (v, b) in out.iter_mut().zip(bytes.chunks_exact(8)) {
         let mut le = [0u8; 8];
@@ -188,24 +192,24 @@ fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
     for (b, v) in bytes.chunks_exact_mut(8).zip(vals) {
         b.copy_from_slice(&v.to_ne_bytes());
     }
-    UserSlice::new(arg, N * 8).writer().write_slice(bytes)
+    UserSlice::new(UserPtr::from_addr(arg), N * 8).writer().write_slice(bytes)
 }
 
 /// Runs `f` on the caller's address space (`EINVAL` for a caller without one).
 fn with_current_mm<R>(f: impl FnOnce(&MmWithUser) -> Result<R>) -> Result<R> {
-    MmWithUser::with_current(f).ok_or(EINVAL)?
+    f(kernel::current!().mm().ok_or(EINVAL)?)
 }
 
 /// Zaps every page of `vma` (SEAL: writable PTEs must go so refaults map read-only).
 fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &VmaRef) -> Result {
-    vma.zap(ctx, vma.start(), vma.len())
+    vma.zap_vma_range(ctx, vma.start(), vma.len())
 }
 
 #[vtable]
 impl MiscDevice for RustMmapFile {
     type Ptr = Arc<Buffer>;
 
-    fn open(_file: &File) -> Result<Arc<Buffer>> {
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Buffer>> {
         Arc::pin_init(
             pin_init!(Buffer {
                 pages <- new_mutex!(KVec::new()),
@@ -236,7 +240,7 @@ impl MiscDevice for RustMmapFile {
         if vma.pgoff() >= npages || vma.len() > MAX_SIZE {
             return Err(EINVAL);
         }
-        vma.clear_mayexec()?;
+        vma.try_clear_mayexec()?;
         vma.set_dontexpand();
         let vma = vma.set_mixedmap()?;
         vma.set_vm_ops(&VM_OPS, buf.into());
@@ -273,10 +277,10 @@ impl MiscDevice for RustMmapFile {
                 let size = (buf.pages.lock().len() * PAGE_SIZE) as u64;
                 // All opens share one inode and so one i_mmap tree: count this file's VMAs.
                 let mappings = {
-                    let (i_mmap, _) = file.mapping().i_mmap_lock_read(ctx);
+                    let (i_mmap, _) = AddressSpace::of_file(file).i_mmap_lock_read(ctx);
                     i_mmap
                         .vmas(0, usize::MAX)
-                        .filter(|v| v.file().is_some_and(|f| f.as_raw() == file.as_raw()))
+                        .filter(|v| v.file().is_some_and(|f| f.as_ptr() == file.as_ptr()))
                         .count() as u64
                 };
                 let faults = buf.faults.load(Ordering::Relaxed);
@@ -289,7 +293,7 @@ impl MiscDevice for RustMmapFile {
                 let out = with_current_mm(|mm| {
                     // The VMA read lock, falling back to the mmap read lock.
                     let (vma, _) = mm.lock_vma(ctx, addr as usize).ok_or(ENOENT)?;
-                    if !is_ours(&vma, file) {
+                    if !is_ours(&vma, &buf) {
                         return Err(EINVAL);
                     }
                     Ok([
@@ -310,17 +314,17 @@ impl MiscDevice for RustMmapFile {
                     RESIDENT | ZAP => {
                         let (mmap, mut ctx) = mm.mmap_read_lock_killable(ctx)?;
                         let vma = mmap.vma_lookup(addr);
-                        let end = range_end(vma, file, addr, len)?;
+                        let end = range_end(vma, &buf, addr, len)?;
                         let vma = vma.ok_or(ENOENT)?;
                         let n = count_resident(&mut ctx, vma, addr, end);
                         if cmd == ZAP {
-                            vma.zap(&mut ctx, addr, end - addr)?;
+                            vma.zap_vma_range(&mut ctx, addr, end - addr)?;
                         }
                         Ok(n)
                     }
                     _ => {
                         let (mmap, mut ctx) = mm.mmap_write_lock_killable(ctx)?;
-                        range_end(mmap.vma_lookup(addr), file, addr, len)?;
+                        range_end(mmap.vma_lookup(addr), &buf, addr, len)?;
                         let vma = mmap.vma_write_at(&mut ctx, addr).ok_or(ENOENT)?;
                         if cmd == SEAL {
                             vma.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;

@@ -96,7 +96,7 @@ impl<'a> VmFault<'a> {
     /// mmap read lock or the VMA read lock (checked with `assert_fault_locked` in debug builds).
     pub unsafe fn from_raw(vmf: *mut bindings::vm_fault) -> Self {
         // SAFETY: `vmf` is valid; its VMA is stable while the fault is handled.
-        let vma = unsafe { bindings::rust_mm_vmf_vma(vmf) };
+        let vma = unsafe { (*vmf).__bindgen_anon_1.vma };
         // SAFETY: `vmf` is valid; checks the lock `FAULT_FLAG_VMA_LOCK` says is held.
         unsafe { bindings::assert_fault_locked(vmf) };
         Self {
@@ -118,21 +118,21 @@ impl<'a> VmFault<'a> {
     #[inline]
     pub fn address(&self) -> usize {
         // SAFETY: `vmf` is valid (type invariant).
-        unsafe { bindings::rust_mm_vmf_address(self.vmf) }
+        unsafe { (*self.vmf).__bindgen_anon_1.address as usize }
     }
 
     /// The page offset of the fault in the mapped object (`pgoff`, from `vm_pgoff`).
     #[inline]
     pub fn pgoff(&self) -> usize {
         // SAFETY: `vmf` is valid (type invariant).
-        unsafe { bindings::rust_mm_vmf_pgoff(self.vmf) }
+        unsafe { (*self.vmf).__bindgen_anon_1.pgoff as usize }
     }
 
     /// Whether this is a write fault (`FAULT_FLAG_WRITE`).
     #[inline]
     pub fn is_write(&self) -> bool {
         // SAFETY: `vmf` is valid (type invariant).
-        let flags = unsafe { bindings::rust_mm_vmf_flags(self.vmf) };
+        let flags = unsafe { (*self.vmf).flags };
         flags & bindings::fault_flag_FAULT_FLAG_WRITE != 0
     }
 
@@ -141,7 +141,7 @@ impl<'a> VmFault<'a> {
     #[inline]
     pub fn is_vma_locked(&self) -> bool {
         // SAFETY: `vmf` is valid (type invariant).
-        let flags = unsafe { bindings::rust_mm_vmf_flags(self.vmf) };
+        let flags = unsafe { (*self.vmf).flags };
         flags & bindings::fault_flag_FAULT_FLAG_VMA_LOCK != 0
     }
 
@@ -156,9 +156,10 @@ impl<'a> VmFault<'a> {
     /// the handler then returns [`VmFaultResult::DONE`].
     #[inline]
     pub fn set_page(&mut self, page: &Page) {
-        // SAFETY: `vmf` is valid and `page` is a live page; the helper takes the reference the
-        // core will drop.
-        unsafe { bindings::rust_mm_vmf_set_page(self.vmf, page.as_ptr()) };
+        // SAFETY: `page` is a live page; the core drops the reference taken here.
+        unsafe { bindings::get_page(page.as_ptr()) };
+        // SAFETY: `vmf` is valid (type invariant) and the handler owns `vmf->page`.
+        unsafe { (*self.vmf).page = page.as_ptr() };
     }
 
     /// Inserts `page` at the faulting address of a `VM_MIXEDMAP` VMA (`vm_insert_page`).
@@ -167,7 +168,7 @@ impl<'a> VmFault<'a> {
     /// `Err(EINVAL)` if the VMA is not `VM_MIXEDMAP`. Turn the result into the handler's return
     /// value with [`VmFaultResult::from_insert`].
     pub fn insert_page(&mut self, page: &Page) -> Result {
-        let vma = self.vma.as_mixedmap().ok_or(crate::error::code::EINVAL)?;
+        let vma = self.vma.as_mixedmap_vma().ok_or(crate::error::code::EINVAL)?;
         let addr = self.address();
         vma.vm_insert_page(&mut self.ctx, addr, page)
     }

@@ -9,7 +9,7 @@
 //! mm->mmap_lock
 //!   vma_start_write            (and, on the read side, lock_vma_under_rcu)
 //!     mapping->i_mmap_rwsem
-//!       anon_vma->rwsem
+//!       anon_vma->rwsem        (mm-internal in 7.3: mm/internal.h; no Rust API takes it)
 //!         mm->page_table_lock or pte_lock
 //! ```
 //!
@@ -45,7 +45,7 @@ pub trait Sleepable: Level {}
 /// `Self` may be held while the lock of level `Next` is acquired (`mm/rmap.c` order).
 pub trait Before<Next: Level>: Level {}
 
-/// No mm lock is held; process context.
+/// No mm lock is held.
 pub enum Unlocked {}
 /// The mmap lock (`mm->mmap_lock`) is held, for read or write.
 pub enum MmapLock {}
@@ -54,8 +54,6 @@ pub enum MmapLock {}
 pub enum VmaLock {}
 /// A file's `i_mmap` lock (`mapping->i_mmap_rwsem`) is held.
 pub enum IMmapLock {}
-/// An `anon_vma` lock (`anon_vma->rwsem`) is held.
-pub enum AnonVmaLock {}
 /// A page-table spinlock (`mm->page_table_lock`, a PMD lock or a PTE lock) is held: atomic
 /// context.
 pub enum PageTableLock {}
@@ -68,13 +66,17 @@ levels!(
     MmapLock,
     VmaLock,
     IMmapLock,
-    AnonVmaLock,
     PageTableLock
 );
 
 macro_rules! order {
     ($first:ident $(, $rest:ident)*) => {
-        $(impl Before<$rest> for $first {})*
+        $(
+            impl Before<$rest> for $first {}
+            impl Max<$rest> for $first { type Out = $rest; }
+            impl Max<$first> for $rest { type Out = $rest; }
+        )*
+        impl Max<$first> for $first { type Out = $first; }
         order!($($rest),*);
     };
     () => {};
@@ -84,7 +86,6 @@ order!(
     MmapLock,
     VmaLock,
     IMmapLock,
-    AnonVmaLock,
     PageTableLock
 );
 
@@ -92,7 +93,29 @@ impl Sleepable for Unlocked {}
 impl Sleepable for MmapLock {}
 impl Sleepable for VmaLock {}
 impl Sleepable for IMmapLock {}
-impl Sleepable for AnonVmaLock {}
+
+/// The later of two levels in the `mm/rmap.c` order.
+///
+/// A trylock never waits, so it cannot deadlock whatever the task holds ("Trylocks may be taken
+/// at any level"); the token it returns is at the later of the caller's level and the lock's,
+/// so the rest of the order still holds for blocking locks taken afterwards.
+pub trait Max<Other: Level>: Level {
+    /// The later level.
+    type Out: Level;
+}
+
+/// Whether the task may sleep: [`Process`] or [`Atomic`] context.
+pub trait Context: private::Sealed {}
+
+/// Process context: the task may sleep unless the level says otherwise (a page-table lock).
+pub enum Process {}
+/// Atomic context (a spinlock of the caller is held, or preemption or interrupts are off): only
+/// trylocks and other non-sleeping operations are available.
+pub enum Atomic {}
+impl private::Sealed for Process {}
+impl private::Sealed for Atomic {}
+impl Context for Process {}
+impl Context for Atomic {}
 
 /// Proof of the locks the current task holds, as a [`Level`] of the `mm/rmap.c` order.
 ///
@@ -101,12 +124,17 @@ impl Sleepable for AnonVmaLock {}
 /// through every lock acquisition. It is neither `Send` nor `Sync`: the locks it describes are
 /// those of the task that holds it.
 ///
+/// The context parameter `C` is [`Process`] unless the token was made for atomic context
+/// ([`Ctx::new_atomic`]); operations that may sleep take only `Ctx<'_, L, Process>` with `L`
+/// [`Sleepable`], while trylocks take any context and pass it on to the token they return.
+///
 /// # Invariants
 ///
-/// While a `Ctx<'a, L>` can be used, the current task holds no mm lock that comes after `L` in
-/// the `mm/rmap.c` order, and if `L` is not [`Sleepable`] it is in atomic context.
-pub struct Ctx<'a, L: Level> {
-    _level: PhantomData<L>,
+/// While a `Ctx<'a, L, C>` can be used, the current task holds no mm lock that comes after `L`
+/// in the `mm/rmap.c` order; if `L` is not [`Sleepable`] or `C` is [`Atomic`] it may be in
+/// atomic context, otherwise it may sleep.
+pub struct Ctx<'a, L: Level, C: Context = Process> {
+    _level: PhantomData<(L, C)>,
     _parent: PhantomData<&'a mut ()>,
     _not_send: PhantomData<*mut ()>,
 }
@@ -129,7 +157,37 @@ impl Ctx<'static, Unlocked> {
     }
 }
 
-impl<'a, L: Level> Ctx<'a, L> {
+impl Ctx<'static, Unlocked, Atomic> {
+    /// Creates the root token for atomic context: a caller that holds no mm lock but may hold a
+    /// spinlock of its own (e.g. a shrinker callback under its LRU lock). Only trylocks accept
+    /// it.
+    ///
+    /// # Safety
+    ///
+    /// The caller must hold none of the locks of the `mm/rmap.c` order and must not create
+    /// another root token while this one (or a child of it) is in use.
+    #[inline]
+    pub unsafe fn new_atomic() -> Self {
+        // INVARIANT: No mm lock is held; nothing is claimed about sleeping.
+        Ctx::make()
+    }
+}
+
+impl<'a, L: Level> Ctx<'a, L, Atomic> {
+    /// Returns a process-context token at the same level, for after the caller's atomic
+    /// section has ended (e.g. it released its spinlock) while the mm locks it took stay held.
+    ///
+    /// # Safety
+    ///
+    /// The task must be able to sleep from now on, for as long as the returned token is used.
+    #[inline]
+    pub unsafe fn assume_process(&mut self) -> Ctx<'_, L, Process> {
+        // INVARIANT: The caller guarantees that the task may sleep; the level is unchanged.
+        Ctx::make()
+    }
+}
+
+impl<'a, L: Level, C: Context> Ctx<'a, L, C> {
     /// Creates a token; the invariant must be established by the caller.
     #[inline]
     pub(crate) fn make() -> Self {

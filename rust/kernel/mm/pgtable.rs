@@ -35,6 +35,40 @@ use core::{marker::PhantomData, ptr::NonNull};
 /// Number of bytes one PTE table maps (`PMD_SIZE`).
 pub const PMD_SIZE: usize = 1 << bindings::PMD_SHIFT;
 
+/// Walks from the PGD of `mm` to the PMD entry covering `addr`; `None` if an upper level is
+/// empty, bad or a leaf (huge) entry.
+///
+/// `process_addrs.rst`, "Page tables": traversal takes no lock, it needs the range to stay
+/// mapped (a stable VMA). Each level is read once (`*p_get`), so a concurrent change of an upper
+/// entry is seen either before or after, never torn.
+///
+/// # Safety
+///
+/// `mm` must be valid and `addr` must lie in a VMA of `mm` that the caller keeps stable, so the
+/// page tables on the way are not freed (`free_pgtables` needs the VMA unreachable).
+unsafe fn walk_to_pmd(mm: *mut bindings::mm_struct, addr: usize) -> Option<NonNull<bindings::pmd_t>> {
+        // SAFETY (whole block): the caller keeps the tables of `addr` alive; each pointer passed to
+    // `*_offset` comes from the level above after checking that entry is a table.
+    unsafe {
+        let pgd = bindings::pgd_offset(mm, addr);
+        let e = bindings::pgdp_get(pgd);
+        if bindings::pgd_none(e) != 0 || bindings::pgd_bad(e) != 0 {
+            return None;
+        }
+        let p4d = bindings::p4d_offset(pgd, addr);
+        let e = bindings::p4dp_get(p4d);
+        if bindings::p4d_none(e) != 0 || bindings::p4d_bad(e) != 0 {
+            return None;
+        }
+        let pud = bindings::pud_offset(p4d, addr);
+        let e = bindings::pudp_get(pud);
+        if bindings::pud_none(e) != 0 || bindings::pud_leaf(e) || bindings::pud_bad(e) != 0 {
+            return None;
+        }
+        NonNull::new(bindings::pmd_offset(pud, addr))
+    }
+}
+
 /// One page-table entry, as read once (`ptep_get`).
 #[derive(Clone, Copy)]
 pub struct Pte(bindings::pte_t);
@@ -44,14 +78,14 @@ impl Pte {
     #[inline]
     pub fn is_none(self) -> bool {
         // SAFETY: Pure function of the value.
-        unsafe { bindings::pte_none(self.0) }
+        unsafe { bindings::pte_none(self.0) != 0 }
     }
 
     /// `pte_present`: the entry maps a page.
     #[inline]
     pub fn is_present(self) -> bool {
         // SAFETY: Pure function of the value.
-        unsafe { bindings::pte_present(self.0) }
+        unsafe { bindings::pte_present(self.0) != 0 }
     }
 
     /// `pte_pfn`: the page frame number (meaningful only if present).
@@ -65,21 +99,21 @@ impl Pte {
     #[inline]
     pub fn is_writable(self) -> bool {
         // SAFETY: Pure function of the value.
-        unsafe { bindings::pte_write(self.0) }
+        unsafe { bindings::pte_write(self.0) != 0 }
     }
 
     /// `pte_dirty`: written since last cleaned.
     #[inline]
     pub fn is_dirty(self) -> bool {
         // SAFETY: Pure function of the value.
-        unsafe { bindings::pte_dirty(self.0) }
+        unsafe { bindings::pte_dirty(self.0) != 0 }
     }
 
     /// `pte_young`: accessed since last aged.
     #[inline]
     pub fn is_young(self) -> bool {
         // SAFETY: Pure function of the value.
-        unsafe { bindings::pte_young(self.0) }
+        unsafe { bindings::pte_young(self.0) != 0 }
     }
 }
 
@@ -152,11 +186,14 @@ impl<'a> PteGuard<'a> {
             return None;
         }
         let addr = addr & !(PAGE_SIZE - 1);
+        let mm = vma.mm().as_raw();
+        // SAFETY: `addr` lies in the stable VMA `vma` of `mm`.
+        let pmd = unsafe { walk_to_pmd(mm, addr) }?;
         let mut ptl = core::ptr::null_mut();
-        // SAFETY: The VMA is stable, which keeps its mm and the page tables of its range from
-        // being freed (`free_pgtables` needs the VMA unreachable). The token shows that no lock
-        // after the PTE lock is held.
-        let pte = unsafe { bindings::rust_mm_pte_lock(vma.mm().as_raw(), addr as _, &mut ptl) };
+        // SAFETY: As above, the PMD table stays allocated. `pte_offset_map_lock` re-reads the PMD
+        // entry and returns NULL if it is not (or no longer) a PTE table. The token shows that no
+        // lock after the PTE lock is held.
+        let pte = unsafe { bindings::pte_offset_map_lock(mm, pmd.as_ptr(), addr as _, &mut ptl) };
         let base = NonNull::new(pte)?;
         // INVARIANT: `pte_offset_map_lock` returned the entry for `addr`, locked with `ptl`.
         Some((
@@ -219,10 +256,12 @@ impl<'a> PteGuard<'a> {
         let to_table_end = (PMD_SIZE - (self.addr & (PMD_SIZE - 1))) / PAGE_SIZE;
         let to_vma_end = (self.vma.end() - self.addr) / PAGE_SIZE;
         let n = pages.min(to_table_end).min(to_vma_end);
-        // SAFETY: The `n` entries from `ptep` lie in the mapped, locked table (clamped to its end)
-        // and inside the VMA.
-        let present = unsafe { bindings::rust_mm_pte_count_present(self.ptep.as_ptr(), n as _) };
-        (present as usize, n)
+        let present = (0..n)
+            // SAFETY: The `n` entries from `ptep` lie in the mapped, locked table (clamped to its
+            // end) and inside the VMA.
+            .filter(|&i| Pte(unsafe { bindings::ptep_get(self.ptep.as_ptr().add(i)) }).is_present())
+            .count();
+        (present, n)
     }
 
     /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
@@ -234,8 +273,7 @@ impl<'a> PteGuard<'a> {
     pub fn clear_young(&mut self) -> bool {
         // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
         unsafe {
-            bindings::ptep_clear_flush_young(self.vma.as_raw(), self.addr as _, self.ptep.as_ptr())
-                != 0
+            bindings::ptep_clear_flush_young(self.vma.as_ptr(), self.addr as _, self.ptep.as_ptr())
         }
     }
 
@@ -246,9 +284,26 @@ impl<'a> PteGuard<'a> {
     /// Uses `ptep_clear_flush` + `set_pte_at` under the PTE lock ("Atomicity": clearing must be
     /// atomic; "Locking rules": the table lock must be held).
     pub fn mkclean(&mut self) -> bool {
-        // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
+        let old = self.get();
+        if !old.is_present() || (!old.is_dirty() && !old.is_writable()) {
+            return false;
+        }
+        let (vma, addr, ptep) = (self.vma.as_ptr(), self.addr, self.ptep.as_ptr());
+        // SAFETY: We hold the PTE lock of this present entry, which lies in `vma` (type
+        // invariant), as clearing and re-setting it requires.
         unsafe {
-            bindings::rust_mm_pte_mkclean(self.vma.as_raw(), self.addr as _, self.ptep.as_ptr())
+            bindings::flush_cache_page(vma, addr, old.pfn());
+            let cleared = bindings::ptep_clear_flush(vma, addr, ptep);
+            let dirty = bindings::pte_dirty(cleared) != 0;
+            let entry = bindings::pte_mkclean(bindings::pte_wrprotect(cleared));
+            bindings::set_pte_at((*vma).vm_mm, addr, ptep, entry);
+            if dirty {
+                let folio = bindings::vm_normal_folio(vma, addr, entry);
+                if !folio.is_null() {
+                    bindings::folio_mark_dirty(folio);
+                }
+            }
+            dirty
         }
     }
 }
@@ -257,7 +312,7 @@ impl Drop for PteGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: By the type invariant we hold `ptl`, taken with `pte_offset_map_lock` at `base`.
-        unsafe { bindings::rust_mm_pte_unlock(self.base.as_ptr(), self.ptl.as_ptr()) };
+        unsafe { bindings::pte_unmap_unlock(self.base.as_ptr(), self.ptl.as_ptr()) };
     }
 }
 
@@ -287,16 +342,17 @@ impl<'a> PmdGuard<'a> {
         if !vma.contains(addr) {
             return None;
         }
-        let mut pmd = core::ptr::null_mut();
-        // SAFETY: The VMA is stable, so its page tables are not freed; the token shows no later
+        let mm = vma.mm().as_raw();
+        // SAFETY: `addr` lies in the stable VMA `vma` of `mm`.
+        let pmd = unsafe { walk_to_pmd(mm, addr) }?;
+        // SAFETY: The PMD table stays allocated while the VMA is stable; the token shows no later
         // lock is held.
-        let ptl = unsafe { bindings::rust_mm_pmd_lock(vma.mm().as_raw(), addr as _, &mut pmd) };
+        let ptl = unsafe { bindings::pmd_lock(mm, pmd.as_ptr()) };
         let ptl = NonNull::new(ptl)?;
         Some((
             // INVARIANT: `pmd_lock` returned the held lock of `pmd`.
             PmdGuard {
-                // SAFETY: Set together with a non-null lock.
-                pmd: unsafe { NonNull::new_unchecked(pmd) },
+                pmd,
                 ptl,
                 _vma: PhantomData,
                 _not_send: PhantomData,
@@ -308,7 +364,7 @@ impl<'a> PmdGuard<'a> {
     /// Whether the PMD entry is empty (`pmd_none` of `pmdp_get`).
     pub fn is_none(&self) -> bool {
         // SAFETY: `pmd` is a valid entry (type invariant); read once.
-        unsafe { bindings::pmd_none(bindings::pmdp_get(self.pmd.as_ptr())) }
+        unsafe { bindings::pmd_none(bindings::pmdp_get(self.pmd.as_ptr())) != 0 }
     }
 
     /// Whether the PMD entry maps a huge page directly (`pmd_leaf`).
@@ -322,7 +378,7 @@ impl Drop for PmdGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: We hold `ptl` (type invariant).
-        unsafe { bindings::spin_unlock_ptl(self.ptl.as_ptr()) };
+        unsafe { bindings::spin_unlock(self.ptl.as_ptr()) };
     }
 }
 
@@ -345,7 +401,7 @@ impl<'a> PageTableLockGuard<'a> {
     ) -> (PageTableLockGuard<'a>, Ctx<'a, PageTableLock>) {
         let mm = vma.mm();
         // SAFETY: The mm is valid while the VMA is stable; the token shows no later lock is held.
-        unsafe { bindings::rust_mm_page_table_lock(mm.as_raw()) };
+        unsafe { bindings::spin_lock(core::ptr::addr_of_mut!((*mm.as_raw()).__bindgen_anon_1.page_table_lock)) };
         // INVARIANT: We just took the lock.
         (
             PageTableLockGuard {
@@ -366,6 +422,6 @@ impl Drop for PageTableLockGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: We hold the lock (type invariant).
-        unsafe { bindings::rust_mm_page_table_unlock(self.mm.as_raw()) };
+        unsafe { bindings::spin_unlock(core::ptr::addr_of_mut!((*self.mm.as_raw()).__bindgen_anon_1.page_table_lock)) };
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Reverse-map locks: a file's `i_mmap` lock and an `anon_vma` lock.
+//! Reverse-map locks: a file's `i_mmap` lock.
 //!
 //! `Documentation/mm/process_addrs.rst`, "Terminology" ("rmap locks") and "Using address space
 //! locks" (third bullet): holding `i_mmap_rwsem` (file-backed) or `anon_vma->rwsem` (anonymous)
@@ -14,13 +14,18 @@
 //! VMAs; no driver needs it, so this module offers no such setter (see [`super::virt`]).
 //!
 //! Lock order (`mm/rmap.c`): mmap lock, VMA lock, `i_mmap_rwsem`, `anon_vma->rwsem`,
-//! page-table locks. The guards take and hand out [`Ctx`] tokens at [`IMmapLock`] and
-//! [`AnonVmaLock`] level accordingly.
+//! page-table locks. The guards take and hand out [`Ctx`] tokens at [`IMmapLock`] level.
+//!
+//! The `anon_vma` lock is not offered: in 7.3 `anon_vma_lock_read()` and friends live in
+//! `mm/internal.h`, for the mm core only. For the same reason no `&VmaRef` exposes its
+//! `anon_vma`: holding `i_mmap` does not keep it alive (`unlink_anon_vmas()` drops it under the
+//! `anon_vma` lock alone).
 
 use crate::{
     bindings,
+    fs::File,
     mm::{
-        order::{AnonVmaLock, Before, Ctx, IMmapLock},
+        order::{Before, Ctx, IMmapLock},
         virt::VmaRef,
     },
     types::Opaque,
@@ -57,18 +62,26 @@ impl AddressSpace {
         self.mapping.get()
     }
 
+    /// The page cache mapping of `file` (`f_mapping`), whose `i_mmap` tree lists the VMAs that
+    /// map the file.
+    #[inline]
+    pub fn of_file(file: &File) -> &AddressSpace {
+        // SAFETY: `f_mapping` is set when the file is opened and stays valid while the file is.
+        unsafe { Self::from_raw((*file.as_ptr()).f_mapping) }
+    }
+
     /// Takes `i_mmap_rwsem` for read (`i_mmap_lock_read`), which may sleep.
     ///
     /// # Examples
     ///
     /// ```
-    /// use kernel::{fs::File, mm::order::Ctx};
+    /// use kernel::{fs::File, mm::{order::Ctx, rmap::AddressSpace}};
     ///
     /// /// How many VMAs map `file` (all of its pages).
     /// fn mappings(file: &File) -> usize {
     ///     // SAFETY: Called from a context that holds no mm lock.
     ///     let mut ctx = unsafe { Ctx::new() };
-    ///     let (i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    ///     let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     ///     i_mmap.vmas(0, usize::MAX).count()
     /// }
     /// # let _ = mappings;
@@ -154,12 +167,11 @@ impl IMmapReadGuard<'_> {
     }
 
     /// Iterates over the VMAs that map any page in file offsets `[first, last]` (in pages,
-    /// inclusive, as `vma_interval_tree_foreach`). The references cannot outlive the guard.
+    /// inclusive, as `mapping_rmap_tree_foreach`). The references cannot outlive the guard.
     #[inline]
     pub fn vmas(&self, first: usize, last: usize) -> IMmapIter<'_> {
         IMmapIter {
-            // SAFETY: The mapping is valid; its tree root is a field of it.
-            root: unsafe { bindings::rust_mm_i_mmap_root(self.mapping.as_raw()) },
+            mapping: self.mapping.as_raw(),
             next: core::ptr::null_mut(),
             started: false,
             first,
@@ -185,7 +197,7 @@ impl Drop for IMmapReadGuard<'_> {
 
 /// Iterator over the VMAs of an `i_mmap` tree, returned by [`IMmapReadGuard::vmas`].
 pub struct IMmapIter<'a> {
-    root: *mut bindings::rb_root_cached,
+    mapping: *mut bindings::address_space,
     next: *mut bindings::vm_area_struct,
     started: bool,
     first: usize,
@@ -203,10 +215,10 @@ impl<'a> Iterator for IMmapIter<'a> {
                 if self.next.is_null() {
                     return None;
                 }
-                bindings::vma_interval_tree_iter_next(self.next, self.first as _, self.last as _)
+                bindings::mapping_rmap_tree_iter_next(self.next, self.first as _, self.last as _)
             } else {
                 self.started = true;
-                bindings::vma_interval_tree_iter_first(self.root, self.first as _, self.last as _)
+                bindings::mapping_rmap_tree_iter_first(self.mapping, self.first as _, self.last as _)
             }
         };
         // SAFETY: VMAs in the locked tree are stable while the guard lives.
@@ -227,113 +239,5 @@ impl<'a> core::ops::Deref for IMmapWriteGuard<'a> {
     #[inline]
     fn deref(&self) -> &IMmapReadGuard<'a> {
         &self.read
-    }
-}
-
-/// An `anon_vma`: the reverse map of anonymous pages first faulted in one VMA.
-///
-/// Reached through [`VmaRef::anon_vma`]; a stable VMA keeps its `anon_vma` alive (it is linked
-/// to it through `anon_vma_chain`, "Reverse mapping fields").
-///
-/// # Invariants
-///
-/// A `&AnonVma` points to a valid `struct anon_vma`.
-#[repr(transparent)]
-pub struct AnonVma {
-    anon_vma: Opaque<bindings::anon_vma>,
-}
-
-impl AnonVma {
-    /// Returns the raw pointer.
-    #[inline]
-    pub fn as_raw(&self) -> *mut bindings::anon_vma {
-        self.anon_vma.get()
-    }
-
-    /// Takes `anon_vma->rwsem` for read (`anon_vma_lock_read`), which may sleep.
-    #[inline]
-    pub fn lock_read<'a, L: Before<AnonVmaLock>>(
-        &'a self,
-        _ctx: &'a mut Ctx<'_, L>,
-    ) -> (AnonVmaGuard<'a>, Ctx<'a, AnonVmaLock>) {
-        // SAFETY: Valid anon_vma; the token shows no later lock is held.
-        unsafe { bindings::anon_vma_lock_read(self.as_raw()) };
-        // INVARIANT: We hold it for read.
-        (
-            AnonVmaGuard {
-                anon_vma: self,
-                write: false,
-                _not_send: PhantomData,
-            },
-            Ctx::make(),
-        )
-    }
-
-    /// Takes `anon_vma->rwsem` for write (`anon_vma_lock_write`), which may sleep.
-    #[inline]
-    pub fn lock_write<'a, L: Before<AnonVmaLock>>(
-        &'a self,
-        _ctx: &'a mut Ctx<'_, L>,
-    ) -> (AnonVmaGuard<'a>, Ctx<'a, AnonVmaLock>) {
-        // SAFETY: Valid anon_vma; the token shows no later lock is held.
-        unsafe { bindings::anon_vma_lock_write(self.as_raw()) };
-        // INVARIANT: We hold it for write.
-        (
-            AnonVmaGuard {
-                anon_vma: self,
-                write: true,
-                _not_send: PhantomData,
-            },
-            Ctx::make(),
-        )
-    }
-}
-
-/// Holds an `anon_vma` lock (read or write): the VMAs of its interval tree are stable.
-///
-/// # Invariants
-///
-/// The current task holds `anon_vma->rwsem`, for write iff `write`, until dropped.
-pub struct AnonVmaGuard<'a> {
-    anon_vma: &'a AnonVma,
-    write: bool,
-    _not_send: PhantomData<*mut ()>,
-}
-
-impl AnonVmaGuard<'_> {
-    /// Whether the lock is held for write.
-    #[inline]
-    pub fn is_write(&self) -> bool {
-        self.write
-    }
-
-    /// Counts the VMAs in the `anon_vma`'s interval tree that may map pages with page offsets in
-    /// `[first, last]` (`anon_vma_interval_tree_foreach`).
-    pub fn count_vmas(&self, first: usize, last: usize) -> usize {
-        let mut n = 0;
-        // SAFETY: The tree is locked while `self` lives; the functions only walk it.
-        unsafe {
-            let root = bindings::rust_mm_anon_vma_root(self.anon_vma.as_raw());
-            let mut avc = bindings::anon_vma_interval_tree_iter_first(root, first as _, last as _);
-            while !avc.is_null() {
-                n += 1;
-                avc = bindings::anon_vma_interval_tree_iter_next(avc, first as _, last as _);
-            }
-        }
-        n
-    }
-}
-
-impl Drop for AnonVmaGuard<'_> {
-    #[inline]
-    fn drop(&mut self) {
-        // SAFETY: We hold the lock in the mode recorded in `write` (type invariant).
-        unsafe {
-            if self.write {
-                bindings::anon_vma_unlock_write(self.anon_vma.as_raw());
-            } else {
-                bindings::anon_vma_unlock_read(self.anon_vma.as_raw());
-            }
-        }
     }
 }

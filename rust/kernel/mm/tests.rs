@@ -7,17 +7,17 @@
 //! would with `mmap(2)`. Nothing is mocked.
 
 use crate::{
+    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     bindings,
     error::code::EINTR,
-    kunit::suite::{TestError, TestResult},
-    kunit_check, kunit_check_eq,
+    
     mm::{
         order::Ctx,
         virt::{check_flags_change, flags},
         Mm, MmWithUser,
     },
     page::PAGE_SIZE,
-    types::ARef,
+    sync::aref::ARef,
 };
 
 /// Where the test mappings live: three anonymous regions with gaps, so they never merge.
@@ -109,7 +109,7 @@ impl Drop for TestMm {
 /// Writes `v` to user address `addr` of the adopted mm (faulting the page in, as a process
 /// would).
 pub(super) fn user_write(addr: usize, v: u8) -> crate::error::Result {
-    crate::uaccess::UserSlice::new(addr, 1)
+    crate::uaccess::UserSlice::new(crate::uaccess::UserPtr::from_addr(addr), 1)
         .writer()
         .write_slice(&[v])
 }
@@ -117,18 +117,113 @@ pub(super) fn user_write(addr: usize, v: u8) -> crate::error::Result {
 /// Reads one byte from user address `addr` of the adopted mm.
 pub(super) fn user_read(addr: usize) -> crate::error::Result<u8> {
     let mut b = [0u8];
-    crate::uaccess::UserSlice::new(addr, 1)
+    crate::uaccess::UserSlice::new(crate::uaccess::UserPtr::from_addr(addr), 1)
         .reader()
         .read_slice(&mut b)?;
     Ok(b[0])
 }
 
+/// A kernel thread that holds the mmap write lock of an mm until dropped (contention for the
+/// killable lock tests).
+struct WriteHolder {
+    task: *mut bindings::task_struct,
+    // Boxed: the thread reads it until it exits in `drop`.
+    _state: crate::alloc::KBox<HolderState>,
+}
+
+struct HolderState {
+    mm: *mut bindings::mm_struct,
+    locked: core::sync::atomic::AtomicBool,
+}
+
+impl WriteHolder {
+    extern "C" fn run(data: *mut core::ffi::c_void) -> core::ffi::c_int {
+        use core::sync::atomic::Ordering;
+        // SAFETY: `data` is the `HolderState` that outlives this thread (stopped in `drop`).
+        let st = unsafe { &*data.cast::<HolderState>() };
+        // SAFETY: The test holds an `mmget` reference on the mm for the thread's lifetime.
+        unsafe { bindings::mmap_write_lock(st.mm) };
+        st.locked.store(true, Ordering::Release);
+        // SAFETY: FFI calls without requirements, from a kthread.
+        while !unsafe { bindings::kthread_should_stop() } {
+            // SAFETY: As above.
+            unsafe { bindings::msleep(1) };
+        }
+        // SAFETY: Taken above by this thread.
+        unsafe { bindings::mmap_write_unlock(st.mm) };
+        0
+    }
+
+    fn start(mm: &MmWithUser) -> core::result::Result<Self, TestError> {
+        use core::sync::atomic::Ordering;
+        let state = crate::alloc::KBox::new(
+            HolderState {
+                mm: mm.as_raw(),
+                locked: core::sync::atomic::AtomicBool::new(false),
+            },
+            crate::alloc::flags::GFP_KERNEL,
+        )?;
+        // SAFETY: `run` matches the thread function type; `state` outlives the thread.
+        let task = unsafe {
+            bindings::kthread_create_on_node(
+                Some(Self::run),
+                (&*state as *const HolderState).cast_mut().cast(),
+                bindings::NUMA_NO_NODE,
+                crate::c_str!("rust-mm-holder").as_ptr().cast(),
+            )
+        };
+        kunit_check!(!crate::error::from_err_ptr(task).is_err());
+        // SAFETY: A freshly created kthread.
+        unsafe { bindings::wake_up_process(task) };
+        while !state.locked.load(Ordering::Acquire) {
+            // SAFETY: FFI call without requirements.
+            unsafe { bindings::msleep(1) };
+        }
+        Ok(Self {
+            task,
+            _state: state,
+        })
+    }
+}
+
+impl Drop for WriteHolder {
+    fn drop(&mut self) {
+        // SAFETY: `task` is our running kthread; this waits for it to unlock and exit.
+        unsafe { bindings::kthread_stop(self.task) };
+    }
+}
+
+/// Makes `SIGKILL` pending on the current (KUnit) kernel thread, so `fatal_signal_pending()` is
+/// true, or removes it again.
+fn set_fatal_signal(pending: bool) {
+    let sig = bindings::SIGKILL as core::ffi::c_int;
+    // SAFETY: The current task is a kthread that we may let accept SIGKILL while the test runs;
+    // `SEND_SIG_PRIV` is the kernel's "sent by the kernel" marker value.
+    unsafe {
+        let cur = bindings::get_current();
+        if pending {
+            bindings::allow_signal(sig);
+            bindings::do_send_sig_info(
+                sig,
+                1 as *mut bindings::kernel_siginfo,
+                cur,
+                bindings::pid_type_PIDTYPE_PID,
+            );
+        } else {
+            bindings::flush_signals(cur);
+            bindings::disallow_signal(sig);
+        }
+    }
+}
+
 /// Whether the mmap lock of `mm` could be taken for write right now (probe; released at once).
 fn mmap_write_free(mm: &Mm) -> bool {
-    // SAFETY: Probing with a trylock cannot deadlock; on success we release at once.
+    // SAFETY: Probing the rwsem with a trylock cannot deadlock; on success we release at once
+    // (the mm has no mmap lock seqcount readers to notify: nothing was changed).
     unsafe {
-        if bindings::mmap_write_trylock(mm.as_raw()) {
-            bindings::mmap_write_unlock(mm.as_raw());
+        let sem = core::ptr::addr_of_mut!((*mm.as_raw()).__bindgen_anon_1.mmap_lock);
+        if bindings::down_write_trylock(sem) != 0 {
+            bindings::up_write(sem);
             true
         } else {
             false
@@ -158,44 +253,15 @@ macro_rules! root_ctx {
 pub(super) use root_ctx;
 
 fn kthread_has_no_mm() -> TestResult {
-    kunit_check!(MmWithUser::current().is_none());
-    Ok(())
-}
-
-fn bindgen_layout_matches_c() -> TestResult {
-    use bindings::{mm_struct as M, vm_area_struct as V};
-    use core::mem::offset_of;
-    let rust = [
-        offset_of!(V, __bindgen_anon_1.__bindgen_anon_1.vm_start),
-        offset_of!(V, __bindgen_anon_1.__bindgen_anon_1.vm_end),
-        offset_of!(V, vm_mm),
-        offset_of!(V, vm_page_prot),
-        offset_of!(V, __bindgen_anon_2.vm_flags),
-        offset_of!(V, vm_pgoff),
-        offset_of!(V, vm_file),
-        offset_of!(V, vm_ops),
-        offset_of!(V, vm_private_data),
-        offset_of!(M, __bindgen_anon_1.mm_users),
-    ];
-    for (i, off) in rust.iter().enumerate() {
-        // SAFETY: FFI call without requirements.
-        let c = unsafe { bindings::mm_field_offset(i as _) };
-        kunit_check!(
-            c == *off,
-            "field {}: C offset {} != bindgen offset {}",
-            i,
-            c,
-            off
-        );
-    }
+    kunit_check!(crate::current!().mm().is_none());
     Ok(())
 }
 
 fn current_mm_after_use_mm() -> TestResult {
     let t = TestMm::new()?;
-    let cur = MmWithUser::current();
-    kunit_check!(cur.is_some());
-    kunit_check!(core::ptr::eq(cur.unwrap().as_raw(), t.mm.as_raw()));
+    let task = crate::current!();
+    let cur = task.mm();
+    kunit_check!(cur.is_some_and(|mm| core::ptr::eq(mm.as_raw(), t.mm.as_raw())));
     Ok(())
 }
 
@@ -223,7 +289,7 @@ fn put_async_drops_user() -> TestResult {
     let users = || unsafe { (*t.mm.as_raw()).__bindgen_anon_1.mm_users.counter };
     // One from `mm_alloc` (`kthread_use_mm` takes none), one for `extra`.
     kunit_check_eq!(users(), 2);
-    MmWithUser::put_async(extra);
+    drop(MmWithUser::into_mmput_async(extra));
     kunit_check_eq!(users(), 1);
     Ok(())
 }
@@ -261,20 +327,14 @@ fn mmap_read_lock_killable_uncontended() -> TestResult {
 
 fn mmap_killable_locks_fail_with_eintr() -> TestResult {
     let t = TestMm::new()?;
-    // SAFETY: Test helper: another kernel thread write-locks the live test mm until released.
-    let holder = unsafe { bindings::rust_mm_test_hold_write(t.mm.as_raw()) };
-    kunit_check!(!holder.is_null());
+    let holder = WriteHolder::start(&t.mm)?;
     kunit_check!(!mmap_read_free(&t.mm));
-    // SAFETY: Test helper: marks SIGKILL pending on this kernel thread.
-    unsafe { bindings::rust_mm_test_fatal_signal(true) };
+    set_fatal_signal(true);
     let mut ctx = root_ctx!();
     let r = t.mm.mmap_read_lock_killable(&mut ctx).map(|_| ());
     let w = t.mm.mmap_write_lock_killable(&mut ctx).map(|_| ());
-    // SAFETY: Test helpers: flush the signal, then let the holder unlock and exit.
-    unsafe {
-        bindings::rust_mm_test_fatal_signal(false);
-        bindings::rust_mm_test_release(holder);
-    }
+    set_fatal_signal(false);
+    drop(holder);
     kunit_check!(r == Err(EINTR));
     kunit_check!(w == Err(EINTR));
     // With the holder gone and no signal pending, the killable locks succeed again.
@@ -291,15 +351,6 @@ fn mmap_write_lock_excludes_all() -> TestResult {
         kunit_check!(!mmap_write_free(&t.mm));
     }
     kunit_check!(mmap_read_free(&t.mm));
-    Ok(())
-}
-
-fn mmap_write_trylock_uncontended() -> TestResult {
-    let t = TestMm::new()?;
-    let mut ctx = root_ctx!();
-    let got = t.mm.mmap_write_trylock(&mut ctx);
-    kunit_check!(got.is_some());
-    kunit_check!(!mmap_read_free(&t.mm));
     Ok(())
 }
 
@@ -381,7 +432,7 @@ fn vma_read_lock_without_mmap_lock() -> TestResult {
     let mut ctx = root_ctx!();
     let got = t.mm.lock_vma_under_rcu(&mut ctx, A.0 + PAGE_SIZE);
     let Some((vma, _ctx)) = got else {
-        crate::kunit_skip!("lock_vma_under_rcu failed optimistically");
+        kunit_skip!("lock_vma_under_rcu failed optimistically");
     };
     kunit_check_eq!(vma.start(), A.0);
     // A VMA read lock does not take the mmap lock.
@@ -531,10 +582,9 @@ fn lock_vma_misses_unmapped() -> TestResult {
     Ok(())
 }
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_handles,
     [
-        bindgen_layout_matches_c,
         kthread_has_no_mm,
         current_mm_after_use_mm,
         mmget_not_zero_while_users,
@@ -543,7 +593,7 @@ crate::kunit_suite!(
     ]
 );
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_mmap_lock,
     [
         mmap_read_lock_blocks_writers,
@@ -551,7 +601,6 @@ crate::kunit_suite!(
         mmap_read_lock_killable_uncontended,
         mmap_killable_locks_fail_with_eintr,
         mmap_write_lock_excludes_all,
-        mmap_write_trylock_uncontended,
         mmap_write_lock_killable_uncontended,
         vma_lookup_boundaries,
         find_vma_returns_next,
@@ -560,7 +609,7 @@ crate::kunit_suite!(
     ]
 );
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_vma_lock,
     [
         vma_read_lock_without_mmap_lock,

@@ -7,14 +7,15 @@
 
 use super::tests::{root_ctx, user_read, user_write, TestMm, D, PROT_RW};
 use crate::{
+    mm::kunit_util::{kunit_check, kunit_check_eq, mm_suite, TestError, TestResult},
     alloc::flags::{__GFP_ZERO, GFP_KERNEL},
     bindings,
     error::{code::*, Result},
     fs::File,
-    kunit::suite::{TestError, TestResult},
-    kunit_check, kunit_check_eq,
+    
     miscdevice::{MiscDevice, MiscDeviceRegistration},
     mm::{
+        rmap::AddressSpace,
         fault::{VmFault, VmFaultResult},
         order::{Ctx, MmapLock},
         pgtable::PteGuard,
@@ -67,17 +68,18 @@ struct TestVma;
 
 #[macros::vtable]
 impl VmOperations for TestVma {
+    type Owner = Buf;
     type Data = Arc<Buf>;
 
-    fn open(buf: ArcBorrow<'_, Buf>, _vma: &VmaRef) {
+    fn open(buf: &Buf, _vma: &VmaRef) {
         buf.opens.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn close(buf: ArcBorrow<'_, Buf>, _vma: &VmaRef) {
+    fn close(buf: &Buf, _vma: &VmaRef) {
         buf.closes.fetch_add(1, Ordering::Relaxed);
     }
 
-    fn fault(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn fault(buf: &Buf, vmf: &mut VmFault<'_>) -> VmFaultResult {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
@@ -98,9 +100,10 @@ static TEST_PFN_VM_OPS: VmOpsTable<TestPfnVma> = VmOpsTable::new();
 
 #[macros::vtable]
 impl VmOperations for TestPfnVma {
+    type Owner = Buf;
     type Data = Arc<Buf>;
 
-    fn fault(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn fault(buf: &Buf, vmf: &mut VmFault<'_>) -> VmFaultResult {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
@@ -116,7 +119,7 @@ impl VmOperations for TestPfnVma {
         ret
     }
 
-    fn pfn_mkwrite(buf: ArcBorrow<'_, Buf>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn pfn_mkwrite(buf: &Buf, vmf: &mut VmFault<'_>) -> VmFaultResult {
         // Only write faults may get here; a read would then fail with SIGBUS and the test too.
         if !vmf.is_write() {
             return VmFaultResult::SIGBUS;
@@ -127,7 +130,7 @@ impl VmOperations for TestPfnVma {
     }
 
     fn access(
-        buf: ArcBorrow<'_, Buf>,
+        buf: &Buf,
         vma: &VmaRef,
         _ctx: &mut Ctx<'_, MmapLock>,
         addr: usize,
@@ -154,7 +157,7 @@ struct TestDev;
 impl MiscDevice for TestDev {
     type Ptr = Arc<Buf>;
 
-    fn open(_file: &File) -> Result<Arc<Buf>> {
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Buf>> {
         Err(ENODEV) // Files are made by `TestFile::new` in these tests.
     }
 
@@ -214,7 +217,7 @@ impl TestFile {
         // `release` trampoline on the last `fput`.
         let file = unsafe {
             bindings::anon_inode_getfile(
-                crate::c_str!("rust-mm-test-dev").as_char_ptr(),
+                crate::c_str!("rust-mm-test-dev").as_ptr().cast(),
                 MiscDeviceRegistration::<TestDev>::fops(),
                 private as *mut _,
                 bindings::O_RDWR as _,
@@ -263,7 +266,7 @@ fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
 
 fn pfn_of(page: &Page) -> usize {
     // SAFETY: Reading the pfn of a live page.
-    unsafe { bindings::rust_mm_page_to_pfn(page.as_ptr()) }
+    unsafe { bindings::page_to_pfn(page.as_ptr()) }
 }
 
 fn mmap_trampoline_installs_vm_ops() -> TestResult {
@@ -273,11 +276,11 @@ fn mmap_trampoline_installs_vm_ops() -> TestResult {
     let mut root = root_ctx!();
     let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    kunit_check!(TEST_VM_OPS.owns(vma).is_some());
+    kunit_check!(TEST_VM_OPS.owns(vma, &*f.buf).is_some());
     kunit_check!(
         vma.flags() & (flags::MIXEDMAP | flags::DONTEXPAND) == flags::MIXEDMAP | flags::DONTEXPAND
     );
-    kunit_check!(vma.as_mixedmap().is_some() && vma.as_pfnmap().is_none());
+    kunit_check!(vma.as_mixedmap_vma().is_some() && vma.as_pfnmap().is_none());
     Ok(())
 }
 
@@ -379,11 +382,14 @@ fn owns_rejects_foreign_vmas() -> TestResult {
     let anon = mmap
         .vma_lookup(super::tests::A.0)
         .ok_or(TestError::Failed)?;
-    kunit_check!(TEST_VM_OPS.owns(anon).is_none());
+    kunit_check!(TEST_VM_OPS.owns(anon, &*f.buf).is_none());
     // Same Rust type, different table: not ours either.
-    kunit_check!(OTHER_VM_OPS.owns(ours).is_none());
-    let owned = TEST_VM_OPS.owns(ours).ok_or(TestError::Failed)?;
-    kunit_check!(core::ptr::eq(&*owned.data(), &*f.buf));
+    kunit_check!(OTHER_VM_OPS.owns(ours, &*f.buf).is_none());
+    // Same table, another open file of the same driver: not this file's VMA.
+    let other = TestFile::new()?;
+    kunit_check!(TEST_VM_OPS.owns(ours, &*other.buf).is_none());
+    let owned = TEST_VM_OPS.owns(ours, &*f.buf).ok_or(TestError::Failed)?;
+    kunit_check!(core::ptr::eq(owned.owner(), &*f.buf));
     Ok(())
 }
 
@@ -396,8 +402,8 @@ fn zap_forces_refault() -> TestResult {
         let mut root = root_ctx!();
         let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
         let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-        vma.zap(&mut ctx, D.0, PAGE_SIZE)?;
-        kunit_check!(vma.zap(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
+        vma.zap_vma_range(&mut ctx, D.0, PAGE_SIZE)?;
+        kunit_check!(vma.zap_vma_range(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
         kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| !p.get().is_present()));
     }
     user_write(D.0, 2)?;
@@ -414,9 +420,9 @@ fn unmap_mapping_range_zaps_all_mappings() -> TestResult {
     user_write(D.1, 1)?;
     kunit_check_eq!(f.faults(), 2);
     // SAFETY: We hold a reference on the file.
-    let file = unsafe { File::from_raw(f.file) };
+    let file = unsafe { File::from_raw_file(f.file) };
     let mut root = root_ctx!();
-    file.mapping()
+    AddressSpace::of_file(file)
         .unmap_mapping_range(&mut root, 0, PAGE_SIZE, false);
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     for addr in [D.0, D.1] {
@@ -435,7 +441,7 @@ fn vm_insert_page_under_mmap_lock() -> TestResult {
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    let mixed = vma.as_mixedmap().ok_or(TestError::Failed)?;
+    let mixed = vma.as_mixedmap_vma().ok_or(TestError::Failed)?;
     mixed.vm_insert_page(&mut ctx, D.0, &f.buf.pages[0])?;
     // Already there: EBUSY; outside the VMA: EINVAL.
     kunit_check!(mixed.vm_insert_page(&mut ctx, D.0, &f.buf.pages[0]) == Err(EBUSY));
@@ -453,7 +459,7 @@ fn pfnmap_fault_inserts_pfn() -> TestResult {
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    kunit_check!(vma.as_pfnmap().is_some() && vma.as_mixedmap().is_none());
+    kunit_check!(vma.as_pfnmap().is_some() && vma.as_mixedmap_vma().is_none());
     kunit_check!(vma.flags() & flags::IO != 0);
     let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
     kunit_check_eq!(pte.get().pfn(), pfn_of(&f.buf.pages[1]));
@@ -503,7 +509,7 @@ fn vmf_insert_mixed_maps_pfn() -> TestResult {
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    let mixed = vma.as_mixedmap().ok_or(TestError::Failed)?;
+    let mixed = vma.as_mixedmap_vma().ok_or(TestError::Failed)?;
     let pfn = pfn_of(&f.buf.pages[0]);
     // SAFETY: The page belongs to the file's buffer, which outlives the mapping (the mm is torn
     // down first).
@@ -517,7 +523,7 @@ fn vmf_insert_mixed_maps_pfn() -> TestResult {
     Ok(())
 }
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_driver,
     [
         mmap_trampoline_installs_vm_ops,

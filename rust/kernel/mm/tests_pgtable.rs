@@ -4,10 +4,11 @@
 
 use super::tests::{root_ctx, user_read, user_write, TestMm, A, B, D};
 use crate::{
+    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     bindings,
-    kunit::suite::{TestError, TestResult},
-    kunit_check, kunit_check_eq,
+    
     mm::{
+        rmap::AddressSpace,
         order::Ctx,
         pgtable::{PageTableLockGuard, PmdGuard, PteGuard},
     },
@@ -21,7 +22,7 @@ fn gup_pfn(addr: usize) -> core::result::Result<usize, TestError> {
     let n = unsafe { bindings::get_user_pages_fast(addr as _, 1, 0, &mut page) };
     kunit_check_eq!(n, 1);
     // SAFETY: `page` holds a reference from GUP, dropped right after reading the pfn.
-    let pfn = unsafe { bindings::rust_mm_page_to_pfn(page) };
+    let pfn = unsafe { bindings::page_to_pfn(page) };
     // SAFETY: Drops the GUP reference.
     unsafe { bindings::put_page(page) };
     Ok(pfn)
@@ -35,9 +36,10 @@ impl ShmemFile {
         // SAFETY: FFI call with a valid name.
         let f = unsafe {
             bindings::shmem_file_setup(
-                crate::c_str!("rust-mm-test").as_char_ptr(),
+                crate::c_str!("rust-mm-test").as_ptr().cast(),
                 (pages * PAGE_SIZE) as _,
-                0,
+                // An empty flag set (no `VM_NORESERVE`) is all zeroes.
+                core::mem::zeroed(),
             )
         };
         kunit_check!(!f.is_null() && (f as usize) < (-4095isize) as usize);
@@ -189,7 +191,7 @@ fn pte_under_vma_read_lock() -> TestResult {
     user_write(A.0, 0x5a)?;
     let mut root = root_ctx!();
     let Some((vma, mut ctx)) = t.mm.lock_vma_under_rcu(&mut root, A.0) else {
-        crate::kunit_skip!("lock_vma_under_rcu failed optimistically");
+        kunit_skip!("lock_vma_under_rcu failed optimistically");
     };
     let (pte, _) = PteGuard::lock(&mut ctx, &vma, A.0).ok_or(TestError::Failed)?;
     kunit_check!(pte.get().is_present());
@@ -208,6 +210,20 @@ fn pmd_guard_on_populated_table() -> TestResult {
     Ok(())
 }
 
+/// Whether `mm->page_table_lock` is held (a trylock probe, released at once if it succeeds).
+fn page_table_lock_held(mm: &crate::mm::Mm) -> bool {
+    // SAFETY: `mm` is valid; a trylock never waits, and a successful one is released at once.
+    unsafe {
+        let lock = core::ptr::addr_of_mut!((*mm.as_raw()).__bindgen_anon_1.page_table_lock);
+        if bindings::spin_trylock(lock) != 0 {
+            bindings::spin_unlock(lock);
+            false
+        } else {
+            true
+        }
+    }
+}
+
 fn page_table_lock_guard_holds_lock() -> TestResult {
     let t = TestMm::new()?;
     let mut root = root_ctx!();
@@ -215,11 +231,9 @@ fn page_table_lock_guard_holds_lock() -> TestResult {
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
     {
         let (g, _) = PageTableLockGuard::lock(&mut ctx, vma);
-        // SAFETY: Reading the state of a lock of a live mm.
-        kunit_check!(unsafe { bindings::rust_mm_page_table_is_locked(g.mm().as_raw()) });
+        kunit_check!(page_table_lock_held(g.mm()));
     }
-    // SAFETY: As above.
-    kunit_check!(!unsafe { bindings::rust_mm_page_table_is_locked(t.mm.as_raw()) });
+    kunit_check!(!page_table_lock_held(&t.mm));
     Ok(())
 }
 
@@ -229,14 +243,14 @@ fn i_mmap_finds_both_mappings() -> TestResult {
     t.map_file(file.0, D.0, 4 * PAGE_SIZE, 0)?;
     t.map_file(file.0, D.1 + 4 * PAGE_SIZE, 2 * PAGE_SIZE, 2)?;
     // SAFETY: We hold a reference on the file.
-    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let f = unsafe { crate::fs::File::from_raw_file(file.0) };
     let mut root = root_ctx!();
-    let (i_mmap, _ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    let (i_mmap, _ctx) = AddressSpace::of_file(f).i_mmap_lock_read(&mut root);
     let mut starts = [0usize; 3];
     let mut n = 0;
     for vma in i_mmap.vmas(0, usize::MAX) {
         kunit_check!(n < 2);
-        kunit_check!(vma.file().is_some_and(|vf| vf.as_raw() == file.0));
+        kunit_check!(vma.file().is_some_and(|vf| vf.as_ptr() == file.0));
         starts[n] = vma.start();
         n += 1;
     }
@@ -255,14 +269,14 @@ fn i_mmap_write_guard_reads_and_releases() -> TestResult {
     let file = ShmemFile::new(1)?;
     t.map_file(file.0, D.0, PAGE_SIZE, 0)?;
     // SAFETY: We hold a reference on the file.
-    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let f = unsafe { crate::fs::File::from_raw_file(file.0) };
     let mut root = root_ctx!();
     {
-        let (w, _ctx) = f.mapping().i_mmap_lock_write(&mut root);
+        let (w, _ctx) = AddressSpace::of_file(f).i_mmap_lock_write(&mut root);
         kunit_check_eq!(w.vmas(0, 0).count(), 1);
     }
     // Released: a read lock (and the mmap lock) can be taken again.
-    let (r, _ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    let (r, _ctx) = AddressSpace::of_file(f).i_mmap_lock_read(&mut root);
     kunit_check_eq!(r.vmas(0, 0).count(), 1);
     Ok(())
 }
@@ -275,8 +289,8 @@ fn vma_file_accessors() -> TestResult {
     let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
     let f = vma.file().ok_or(TestError::Failed)?;
-    kunit_check!(f.as_raw() == file.0 && f.is_writable());
-    kunit_check!(!vma.is_anonymous() && vma.anon_vma().is_none());
+    kunit_check!(f.as_ptr() == file.0 && f.flags() & bindings::O_ACCMODE == bindings::O_RDWR);
+    kunit_check!(!vma.is_anonymous());
     Ok(())
 }
 
@@ -286,45 +300,13 @@ fn pte_walk_through_i_mmap() -> TestResult {
     t.map_file(file.0, D.0, 2 * PAGE_SIZE, 0)?;
     user_write(D.0 + PAGE_SIZE, 0x5a)?;
     // SAFETY: We hold a reference on the file.
-    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let f = unsafe { crate::fs::File::from_raw_file(file.0) };
     let mut root = root_ctx!();
-    let (i_mmap, mut ctx) = f.mapping().i_mmap_lock_read(&mut root);
+    let (i_mmap, mut ctx) = AddressSpace::of_file(f).i_mmap_lock_read(&mut root);
     let vma = i_mmap.vmas(1, 1).next().ok_or(TestError::Failed)?;
     // Traversal is allowed with only an rmap lock keeping the VMA stable.
     let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
     kunit_check!(pte.get().is_present());
-    Ok(())
-}
-
-fn anon_vma_absent_until_fault() -> TestResult {
-    let t = TestMm::new()?;
-    let mut root = root_ctx!();
-    {
-        let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
-        kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_none()));
-    }
-    user_write(B.0, 0x5a)?;
-    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
-    kunit_check!(mmap.vma_lookup(B.0).is_some_and(|v| v.anon_vma().is_some()));
-    Ok(())
-}
-
-fn anon_vma_lock_read_and_write() -> TestResult {
-    let t = TestMm::new()?;
-    user_write(A.0, 0x5a)?;
-    let mut root = root_ctx!();
-    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
-    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
-    let av = vma.anon_vma().ok_or(TestError::Failed)?;
-    {
-        let (g, _) = av.lock_read(&mut ctx);
-        kunit_check!(!g.is_write());
-        kunit_check_eq!(g.count_vmas(0, usize::MAX), 1);
-    }
-    let (g, mut pctx) = av.lock_write(&mut ctx);
-    kunit_check!(g.is_write());
-    // anon_vma -> PTE lock is in `mm/rmap.c` order.
-    kunit_check!(PteGuard::lock(&mut pctx, vma, A.0).is_some());
     Ok(())
 }
 
@@ -334,19 +316,19 @@ fn locks_nest_in_rmap_order() -> TestResult {
     t.map_file(file.0, D.0, PAGE_SIZE, 0)?;
     user_write(D.0, 0x5a)?;
     // SAFETY: We hold a reference on the file.
-    let f = unsafe { crate::fs::File::from_raw(file.0) };
+    let f = unsafe { crate::fs::File::from_raw_file(file.0) };
     let mut root = root_ctx!();
     // mmap lock -> i_mmap -> PTE lock, each with the token of the previous level.
     let (mmap, mut c1) = t.mm.mmap_read_lock(&mut root);
     let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    let (i_mmap, mut c2) = f.mapping().i_mmap_lock_read(&mut c1);
+    let (i_mmap, mut c2) = AddressSpace::of_file(f).i_mmap_lock_read(&mut c1);
     kunit_check_eq!(i_mmap.vmas(0, 0).count(), 1);
     let (pte, _c3) = PteGuard::lock(&mut c2, vma, D.0).ok_or(TestError::Failed)?;
     kunit_check!(pte.get().is_present());
     Ok(())
 }
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_pgtable,
     [
         pte_none_before_first_touch,
@@ -363,15 +345,13 @@ crate::kunit_suite!(
     ]
 );
 
-crate::kunit_suite!(
+mm_suite!(
     rust_mm_rmap,
     [
         i_mmap_finds_both_mappings,
         i_mmap_write_guard_reads_and_releases,
         vma_file_accessors,
         pte_walk_through_i_mmap,
-        anon_vma_absent_until_fault,
-        anon_vma_lock_read_and_write,
         locks_nest_in_rmap_order,
     ]
 );

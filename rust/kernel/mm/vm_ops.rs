@@ -19,7 +19,8 @@ use crate::{
         virt::{flags, PageProt, VmaRef},
     },
     page::Page,
-    types::{ForeignOwnable, Opaque},
+    sync::{Arc, ArcBorrow},
+    types::Opaque,
 };
 use core::marker::PhantomData;
 
@@ -30,7 +31,7 @@ pub trait InstallAllowed: Sleepable {}
 impl InstallAllowed for MmapLock {}
 impl InstallAllowed for VmaLock {}
 
-/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`VmaRef::as_mixedmap`].
+/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`VmaRef::as_mixedmap_vma`].
 ///
 /// `vm_insert_page` on a VMA without `VM_MIXEDMAP` would set the flag itself, which needs the
 /// mmap write lock (`mm/memory.c`: `vm_insert_page` asserts it); on a `VM_PFNMAP` VMA it is a
@@ -97,7 +98,7 @@ impl VmaPfnMap {
         // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
         // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
         VmFaultResult::from_raw(unsafe {
-            bindings::vmf_insert_pfn(self.as_raw(), addr as _, pfn as _)
+            bindings::vmf_insert_pfn(self.as_ptr(), addr as _, pfn as _)
         })
     }
 }
@@ -108,8 +109,8 @@ impl VmaRef {
     #[inline]
     pub fn as_pfnmap(&self) -> Option<&VmaPfnMap> {
         let f = self.flags();
-        // SAFETY: Pure function of the flags.
-        let cow = unsafe { bindings::is_cow_mapping(f as _) };
+        // SAFETY: The VMA is valid; this reads its flags.
+        let cow = unsafe { bindings::vma_is_cow_mapping(self.as_ptr()) };
         if f & flags::PFNMAP != 0 && f & flags::MIXEDMAP == 0 && !cow {
             // SAFETY: Transparent wrapper. INVARIANT: checked just above.
             Some(unsafe { &*(self as *const VmaRef).cast::<VmaPfnMap>() })
@@ -120,7 +121,7 @@ impl VmaRef {
 
     /// Checked conversion: returns the VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`.
     #[inline]
-    pub fn as_mixedmap(&self) -> Option<&VmaMixedMap> {
+    pub fn as_mixedmap_vma(&self) -> Option<&VmaMixedMap> {
         if self.flags() & flags::MIXEDMAP != 0 {
             // SAFETY: Transparent wrapper. INVARIANT: the flag was just checked.
             Some(unsafe { &*(self as *const VmaRef).cast::<VmaMixedMap>() })
@@ -129,26 +130,34 @@ impl VmaRef {
         }
     }
 
-    /// Zaps (unmaps) the pages mapped in `[addr, addr + len)` of this VMA
-    /// (`zap_page_range_single`); the next access faults again. The page tables stay.
+    /// Zaps (unmaps) the pages mapped in `[address, address + size)` of this VMA
+    /// (`zap_vma_range`); the next access faults again. The page tables stay.
     ///
     /// `process_addrs.rst`, "Page tables": zapping needs only a stable VMA, under any of the mmap,
-    /// VMA or rmap locks. It may sleep, hence a [`Sleepable`] token. `EINVAL` if the range is not
-    /// inside the VMA.
-    pub fn zap<L: Sleepable>(&self, _ctx: &mut Ctx<'_, L>, addr: usize, len: usize) -> Result {
-        let end = addr.checked_add(len).ok_or(EINVAL)?;
-        if addr < self.start() || end > self.end() || addr > end {
+    /// VMA or rmap locks. It may sleep, hence a [`Sleepable`] token.
+    ///
+    /// Differs from the upstream method of the same name, which returns nothing and silently
+    /// ignores a bad range: this one takes the lock-order token and returns `EINVAL` if the
+    /// range is not page aligned or not inside the VMA (an unaligned range would make
+    /// `zap_pte_range` walk past its table), and for hugetlb VMAs, whose zap takes the file's
+    /// `i_mmap` lock, which the caller may already hold.
+    pub fn zap_vma_range<L: Sleepable>(
+        &self,
+        _ctx: &mut Ctx<'_, L>,
+        address: usize,
+        size: usize,
+    ) -> Result {
+        let end = address.checked_add(size).ok_or(EINVAL)?;
+        if address < self.start()
+            || end > self.end()
+            || (address | size) & (crate::page::PAGE_SIZE - 1) != 0
+            || self.flags() & flags::HUGETLB != 0
+        {
             return Err(EINVAL);
         }
-        // SAFETY: The VMA is stable (type invariant of `VmaRef`) and the range lies inside it.
-        unsafe {
-            bindings::zap_page_range_single(
-                self.as_raw(),
-                addr as _,
-                len as _,
-                core::ptr::null_mut(),
-            )
-        };
+        // SAFETY: The VMA is stable (type invariant of `VmaRef`), not hugetlb, and the range is
+        // page aligned and lies inside it.
+        unsafe { bindings::zap_vma_range(self.as_ptr(), address as _, size as _) };
         Ok(())
     }
 }
@@ -169,7 +178,7 @@ impl VmaMixedMap {
         }
         // SAFETY: The VMA is stable under the mmap or VMA lock proven by the token, has
         // `VM_MIXEDMAP` (type invariant) and `addr` lies inside it.
-        to_result(unsafe { bindings::vm_insert_page(self.as_raw(), addr as _, page.as_ptr()) })
+        to_result(unsafe { bindings::vm_insert_page(self.as_ptr(), addr as _, page.as_ptr()) })
     }
 
     /// Maps page frame `pfn` at `addr` (`vmf_insert_mixed`): as a normal page if `pfn` has a
@@ -190,7 +199,7 @@ impl VmaMixedMap {
         }
         // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
         VmFaultResult::from_raw(unsafe {
-            bindings::rust_mm_vmf_insert_mixed(self.as_raw(), addr as _, pfn as _)
+            bindings::vmf_insert_mixed(self.as_ptr(), addr as _, pfn as _)
         })
     }
 }
@@ -256,8 +265,8 @@ impl<'a> VmaNew<'a, kind::Unset> {
     /// is set already, or if the mapping is copy-on-write (private and writable), which PFN
     /// mappings cannot be (`vmf_insert_pfn` asserts it).
     pub fn set_pfnmap(self) -> Result<VmaNew<'a, kind::PfnMap>> {
-        // SAFETY: Pure function of the flags.
-        let cow = unsafe { bindings::is_cow_mapping(self.flags() as _) };
+        // SAFETY: The VMA is valid; this reads its flags.
+        let cow = unsafe { bindings::vma_is_cow_mapping(self.vma.as_ptr()) };
         if self.flags() & flags::MIXEDMAP != 0 || cow {
             return Err(EINVAL);
         }
@@ -270,10 +279,10 @@ impl<'a> VmaNew<'a, kind::Unset> {
 }
 
 impl<'a, K> VmaNew<'a, K> {
-    fn set(&self, f: flags::Flags) {
+    fn set(&self, f: super::virt::vm_flags_t) {
         // SAFETY: The mmap write lock is held (type invariant); `vm_flags_set` write-locks the
         // VMA itself.
-        unsafe { bindings::vm_flags_set(self.vma.as_raw(), f as _) };
+        unsafe { bindings::vm_flags_set(self.vma.as_ptr(), f as _) };
     }
 
     /// Sets `VM_DONTCOPY`: the mapping is not inherited by `fork`.
@@ -296,55 +305,75 @@ impl<'a, K> VmaNew<'a, K> {
         self.set(flags::IO);
     }
 
-    /// Clears `VM_MAYWRITE` so `mprotect` can never make the mapping writable. `EINVAL` if it is
-    /// writable now (`VM_WRITE` needs `VM_MAYWRITE`).
-    pub fn clear_maywrite(&self) -> Result {
-        if self.flags() & flags::WRITE != 0 {
+    /// Whether the mapping is readable now (`VM_READ`).
+    #[inline]
+    pub fn readable(&self) -> bool {
+        self.flags() & flags::READ != 0
+    }
+
+    /// Whether the mapping is writable now (`VM_WRITE`).
+    #[inline]
+    pub fn writable(&self) -> bool {
+        self.flags() & flags::WRITE != 0
+    }
+
+    /// Whether the mapping is executable now (`VM_EXEC`).
+    #[inline]
+    pub fn executable(&self) -> bool {
+        self.flags() & flags::EXEC != 0
+    }
+
+    /// Clears `may` unless the access bit `now` is set (`VM_READ` needs `VM_MAYREAD`, and so on).
+    fn try_clear(&self, now: bool, may: super::virt::vm_flags_t) -> Result {
+        if now {
             return Err(EINVAL);
         }
-        // SAFETY: As in `set`.
-        unsafe { bindings::vm_flags_clear(self.vma.as_raw(), flags::MAYWRITE as _) };
+        // SAFETY: The mmap write lock is held (type invariant); `vm_flags_clear` write-locks the
+        // VMA itself. The VMA is not yet in the tree, so no `i_mmap_writable` count is taken yet.
+        unsafe { bindings::vm_flags_clear(self.vma.as_ptr(), may as _) };
         Ok(())
     }
 
+    /// Clears `VM_MAYREAD` so `mprotect` can never make the mapping readable. `EINVAL` if it is
+    /// readable now.
+    #[inline]
+    pub fn try_clear_mayread(&self) -> Result {
+        self.try_clear(self.readable(), flags::MAYREAD)
+    }
+
+    /// Clears `VM_MAYWRITE` so `mprotect` can never make the mapping writable. `EINVAL` if it is
+    /// writable now.
+    #[inline]
+    pub fn try_clear_maywrite(&self) -> Result {
+        self.try_clear(self.writable(), flags::MAYWRITE)
+    }
+
     /// Clears `VM_MAYEXEC`. `EINVAL` if the mapping is executable now.
-    pub fn clear_mayexec(&self) -> Result {
-        if self.flags() & flags::EXEC != 0 {
-            return Err(EINVAL);
-        }
-        // SAFETY: As in `set`.
-        unsafe { bindings::vm_flags_clear(self.vma.as_raw(), flags::MAYEXEC as _) };
-        Ok(())
+    #[inline]
+    pub fn try_clear_mayexec(&self) -> Result {
+        self.try_clear(self.executable(), flags::MAYEXEC)
     }
 
     /// Sets the page protection (`vm_page_prot`).
     pub fn set_page_prot(&self, prot: PageProt) {
         // SAFETY: The mmap write lock is held and the VMA is not yet visible.
-        unsafe {
-            bindings::rust_mm_vma_set_page_prot(
-                self.vma.as_raw(),
-                bindings::pgprot_t {
-                    pgprot: prot.0 as _,
-                },
-            )
-        };
+        unsafe { (*self.vma.as_ptr()).vm_page_prot = bindings::pgprot_t { pgprot: prot.0 as _ } };
     }
 
-    /// Installs `T`'s `vm_operations_struct` with `data` as `vm_private_data`. Every VMA copied
-    /// from this one (split, `fork`) gets its own reference through `open`, released in `close`.
+    /// Installs `T`'s `vm_operations_struct`, with the owner that `data` refers to as
+    /// `vm_private_data`. With a counted `data` ([`Arc`]) every VMA copied from this one (split,
+    /// `fork`) takes its own reference in `open`, released in `close`.
     ///
     /// Consumes the handle: the ops are installed once. If `mmap` fails afterwards, the core
     /// calls no hook of the VMA, so the `mmap` trampoline calls `close` itself to release `data`.
     pub fn set_vm_ops<T: VmOperations>(self, table: &'static VmOpsTable<T>, data: T::Data) {
         // SAFETY: `vm_ops` and `vm_private_data` are written once here, under the mmap write
-        // lock, before the VMA becomes visible; `close` releases `data`.
+        // lock, before the VMA becomes visible; `close` releases `data` if it is counted.
         unsafe {
-            bindings::rust_mm_vma_set_ops(
-                self.vma.as_raw(),
-                table.table.get(),
-                data.into_foreign() as *mut _,
-            )
-        };
+            let vma = self.vma.as_ptr();
+            (*vma).vm_private_data = data.into_owner_ptr().cast_mut().cast();
+            (*vma).vm_ops = table.table.get();
+        }
     }
 }
 
@@ -357,9 +386,116 @@ impl<K> core::ops::Deref for VmaNew<'_, K> {
     }
 }
 
+mod private {
+    pub trait Sealed {}
+}
+
+/// How a VMA of ours refers to its owner (`vm_private_data`): [`Arc<O>`], a counted reference
+/// that every copy of the VMA takes and its `close` drops, or [`OwnerRef<O>`], an uncounted
+/// pointer to an owner that outlives the VMAs. Sealed: the trampolines rely on exactly these
+/// two behaviours.
+pub trait VmaData<O>: private::Sealed + Send + Sync + Sized {
+    /// Whether copies of a VMA take a reference (`open`) that `close` drops.
+    #[doc(hidden)]
+    const COUNTED: bool;
+
+    /// Gives up the handle, returning the owner's address for `vm_private_data`.
+    #[doc(hidden)]
+    fn into_owner_ptr(self) -> *const O;
+
+    /// Takes the reference of a copied VMA.
+    ///
+    /// # Safety
+    ///
+    /// `owner` came from [`VmaData::into_owner_ptr`] and its reference is still held.
+    #[doc(hidden)]
+    unsafe fn dup(owner: *const O);
+
+    /// Drops the reference of a VMA that goes away.
+    ///
+    /// # Safety
+    ///
+    /// `owner` came from [`VmaData::into_owner_ptr`] or [`VmaData::dup`] and its reference is
+    /// not used again.
+    #[doc(hidden)]
+    unsafe fn release(owner: *const O);
+}
+
+impl<O: Send + Sync + 'static> private::Sealed for Arc<O> {}
+
+impl<O: Send + Sync + 'static> VmaData<O> for Arc<O> {
+    const COUNTED: bool = true;
+
+    #[inline]
+    fn into_owner_ptr(self) -> *const O {
+        Arc::into_raw(self)
+    }
+
+    #[inline]
+    unsafe fn dup(owner: *const O) {
+        // SAFETY: `owner` is the `into_raw` pointer of a live `Arc<O>` (caller), so it can be
+        // borrowed; `Arc::from` takes one more reference, which `into_raw` hands to the copied
+        // VMA.
+        let copy: Arc<O> = unsafe { ArcBorrow::from_raw(owner) }.into();
+        let _ = Arc::into_raw(copy);
+    }
+
+    #[inline]
+    unsafe fn release(owner: *const O) {
+        // SAFETY: `owner` came from `Arc::into_raw` and owns one reference (caller), given back
+        // here.
+        drop(unsafe { Arc::from_raw(owner) });
+    }
+}
+
+/// An uncounted reference from a VMA to its owner, for drivers whose owner provably outlives
+/// every VMA it is installed on (Rust Binder's page range, which lives as long as the open file
+/// that each of its VMAs holds through `vm_file`).
+///
+/// # Invariants
+///
+/// `owner` outlives every VMA whose `vm_private_data` it is stored in.
+pub struct OwnerRef<O>(core::ptr::NonNull<O>);
+
+// SAFETY: An `OwnerRef` only gives shared access to `O`, which is `Sync`.
+unsafe impl<O: Sync> Send for OwnerRef<O> {}
+// SAFETY: As above.
+unsafe impl<O: Sync> Sync for OwnerRef<O> {}
+
+impl<O> OwnerRef<O> {
+    /// Makes an uncounted owner reference.
+    ///
+    /// # Safety
+    ///
+    /// `owner` must stay valid, and not move, for as long as any VMA that this reference (or a
+    /// copy of such a VMA) is installed on exists.
+    #[inline]
+    pub unsafe fn new(owner: &O) -> Self {
+        // INVARIANT: The caller guarantees the lifetime.
+        Self(core::ptr::NonNull::from(owner))
+    }
+}
+
+impl<O: Sync> private::Sealed for OwnerRef<O> {}
+
+impl<O: Sync> VmaData<O> for OwnerRef<O> {
+    const COUNTED: bool = false;
+
+    #[inline]
+    fn into_owner_ptr(self) -> *const O {
+        self.0.as_ptr()
+    }
+
+    #[inline]
+    unsafe fn dup(_owner: *const O) {}
+
+    #[inline]
+    unsafe fn release(_owner: *const O) {}
+}
+
 /// `vm_operations_struct` callbacks implemented in Rust.
 ///
-/// Each callback gets the private data installed by [`VmaNew::set_vm_ops`] and the lock token of
+/// Each callback gets the owner installed by [`VmaNew::set_vm_ops`] and the lock token of
 /// the context it runs in (`locking.rst`, `vm_operations_struct`):
 ///
 /// | callback       | runs with                         | token / view                      |
@@ -373,68 +509,71 @@ impl<K> core::ops::Deref for VmaNew<'_, K> {
 /// | `access`       | mmap read lock                    | `&VmaRef`, `Ctx<MmapLock>`        |
 ///
 /// Only implemented callbacks are populated in the table (`#[vtable]`), except `open` and
-/// `close`, which are always installed because they own the references to the private data.
+/// `close` with counted data ([`Arc`]), which are always installed because they own the
+/// references to the owner.
 #[macros::vtable]
 pub trait VmOperations: Sized + 'static + Send + Sync {
-    /// The private data of each VMA (`vm_private_data`); cloned for copied VMAs.
-    type Data: ForeignOwnable
-        + Send
-        + Sync
-        + for<'a> From<<Self::Data as ForeignOwnable>::Borrowed<'a>>;
+    /// What `vm_private_data` points to: the driver object that owns the VMA. Ownership checks
+    /// ([`VmOpsTable::owns`]) compare against it, so two files of one driver, which share one
+    /// table, cannot use each other's VMAs.
+    type Owner: Send + Sync + 'static;
+
+    /// How each VMA refers to the owner: [`Arc<Self::Owner>`] or [`OwnerRef<Self::Owner>`].
+    type Data: VmaData<Self::Owner>;
 
     /// A new VMA was copied from one of ours (split, `fork`).
-    fn open(_data: <Self::Data as ForeignOwnable>::Borrowed<'_>, _vma: &VmaRef) {}
+    fn open(_owner: &Self::Owner, _vma: &VmaRef) {}
 
     /// A VMA of ours is going away; its reference to the data is dropped afterwards.
-    fn close(_data: <Self::Data as ForeignOwnable>::Borrowed<'_>, _vma: &VmaRef) {}
+    fn close(_owner: &Self::Owner, _vma: &VmaRef) {}
 
     /// A not-present page was accessed.
     fn fault(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _owner: &Self::Owner,
         _vmf: &mut VmFault<'_>,
     ) -> VmFaultResult {
-        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// A read-only page is about to become writable (may return [`VmFaultResult::LOCKED`]).
     fn page_mkwrite(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _owner: &Self::Owner,
         _vmf: &mut VmFault<'_>,
     ) -> VmFaultResult {
-        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// A read-only PFN entry is about to become writable.
     fn pfn_mkwrite(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _owner: &Self::Owner,
         _vmf: &mut VmFault<'_>,
     ) -> VmFaultResult {
-        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// Map easily reachable pages of `[start_pgoff, end_pgoff]` without blocking. The token is
     /// at [`PageTableLock`] level, so no sleeping lock or sleeping insert can be called.
     fn map_pages(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _owner: &Self::Owner,
         _vmf: &VmFault<'_>,
         _ctx: &mut Ctx<'_, PageTableLock>,
         _start_pgoff: usize,
         _end_pgoff: usize,
     ) -> VmFaultResult {
-        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// `access_process_vm` on a VMA that cannot be reached through page tables; returns the
     /// number of bytes transferred.
     fn access(
-        _data: <Self::Data as ForeignOwnable>::Borrowed<'_>,
+        _owner: &Self::Owner,
         _vma: &VmaRef,
         _ctx: &mut Ctx<'_, MmapLock>,
         _addr: usize,
         _buf: &mut [u8],
         _write: bool,
     ) -> Result<usize> {
-        crate::build_error(crate::error::VTABLE_DEFAULT_ERROR)
+        crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 }
 
@@ -454,14 +593,16 @@ pub struct VmOpsTable<T: VmOperations> {
 // SAFETY: The table is immutable after construction and only read by the C side.
 unsafe impl<T: VmOperations> Sync for VmOpsTable<T> {}
 
-/// A VMA proven to have been set up by this driver's `mmap` with `T`'s table.
+/// A VMA proven to have been set up by this driver's `mmap` with `T`'s table, for a given owner.
 ///
-/// Obtained from any stable VMA with [`VmOpsTable::owns`]: code that looks a VMA up by address
-/// (e.g. in an ioctl) must go through it before using the private data, so a VMA that was
-/// unmapped and replaced by someone else's at the same address is rejected.
+/// Obtained from any stable VMA with [`VmOpsTable::owns`], which checks the `vm_ops` identity
+/// **and** the owner identity: code that looks a VMA up by address (e.g. in an ioctl) must go
+/// through it, so a VMA that was unmapped and replaced by someone else's mapping at the same
+/// address (`MAP_FIXED`), or by a mapping of another file of the same driver, is rejected. This
+/// is the check Rust Binder makes by hand since "check ownership before using vma".
 pub struct OwnedVma<'a, T: VmOperations> {
     vma: &'a VmaRef,
-    _t: PhantomData<T>,
+    owner: &'a T::Owner,
 }
 
 impl<'a, T: VmOperations> OwnedVma<'a, T> {
@@ -471,13 +612,10 @@ impl<'a, T: VmOperations> OwnedVma<'a, T> {
         self.vma
     }
 
-    /// The private data installed by [`VmaNew::set_vm_ops`].
+    /// The owner installed by [`VmaNew::set_vm_ops`] (the one passed to [`VmOpsTable::owns`]).
     #[inline]
-    pub fn data(&self) -> <T::Data as ForeignOwnable>::Borrowed<'a> {
-        // SAFETY: The VMA uses `T`'s table (checked in `owns`), so `vm_private_data` came from
-        // `T::Data::into_foreign` and stays alive until `close`, which cannot run while the VMA
-        // is stable.
-        unsafe { T::Data::borrow(bindings::rust_mm_vma_private(self.vma.as_raw())) }
+    pub fn owner(&self) -> &'a T::Owner {
+        self.owner
     }
 }
 
@@ -486,8 +624,12 @@ impl<T: VmOperations> VmOpsTable<T> {
     pub const fn new() -> Self {
         // SAFETY: All-zero is a valid `vm_operations_struct` (all callbacks `None`).
         let mut ops: bindings::vm_operations_struct = unsafe { core::mem::zeroed() };
-        ops.open = Some(Self::open);
-        ops.close = Some(Self::close);
+        if T::Data::COUNTED || T::HAS_OPEN {
+            ops.open = Some(Self::open);
+        }
+        if T::Data::COUNTED || T::HAS_CLOSE {
+            ops.close = Some(Self::close);
+        }
         if T::HAS_FAULT {
             ops.fault = Some(Self::fault);
         }
@@ -516,24 +658,39 @@ impl<T: VmOperations> VmOpsTable<T> {
     }
 
     /// Checked conversion: `Some` if `vma` was set up with this table (its `vm_ops` is this
-    /// static), giving access to the driver's private data.
+    /// static) for `owner` (its `vm_private_data` is `owner`).
+    ///
+    /// `owner` is only compared, never dereferenced, so a caller may pass the address of an
+    /// owner it cannot borrow right now; on success the owner is alive for `'a`, since it
+    /// outlives the VMA ([`VmaData`]). The check is made under whatever lock keeps `vma` stable,
+    /// and its result lives no longer than that lock, so it is revalidated at each use.
     #[inline]
-    pub fn owns<'a>(&'static self, vma: &'a VmaRef) -> Option<OwnedVma<'a, T>> {
-        core::ptr::eq(vma.vm_ops(), self.as_raw()).then_some(OwnedVma {
+    pub fn owns<'a>(
+        &'static self,
+        vma: &'a VmaRef,
+        owner: *const T::Owner,
+    ) -> Option<OwnedVma<'a, T>> {
+        // SAFETY: Both fields are readable under any lock that keeps the VMA stable ("written
+        // once on initial map").
+        let (ops, private) = unsafe { ((*vma.as_ptr()).vm_ops, (*vma.as_ptr()).vm_private_data) };
+        if !core::ptr::eq(ops, self.as_raw()) || !core::ptr::eq(private.cast_const().cast(), owner) {
+            return None;
+        }
+        Some(OwnedVma {
             vma,
-            _t: PhantomData,
+            // SAFETY: The VMA is ours and stable for `'a`, and its owner outlives it.
+            owner: unsafe { Self::data(vma.as_ptr()) },
         })
     }
 
     /// # Safety
     ///
-    /// `vma` must be one of our VMAs (uses this table).
-    unsafe fn data<'a>(
-        vma: *mut bindings::vm_area_struct,
-    ) -> <T::Data as ForeignOwnable>::Borrowed<'a> {
-        // SAFETY: Per the safety requirements, `vm_private_data` came from `into_foreign` and is
-        // alive until our `close` drops it.
-        unsafe { T::Data::borrow(bindings::rust_mm_vma_private(vma)) }
+    /// `vma` must be one of our VMAs (uses this table), and `'a` must not outlive it.
+    unsafe fn data<'a>(vma: *mut bindings::vm_area_struct) -> &'a T::Owner {
+        // SAFETY: Per the safety requirements, `vm_private_data` came from
+        // `VmaData::into_owner_ptr` and the owner outlives the VMA (counted or by `OwnerRef`'s
+        // contract).
+        unsafe { &*(*vma).vm_private_data.cast::<T::Owner>() }
     }
 
     /// # Safety
@@ -543,12 +700,11 @@ impl<T: VmOperations> VmOpsTable<T> {
     unsafe extern "C" fn open(vma: *mut bindings::vm_area_struct) {
         // SAFETY: `open` is only called on VMAs copied from ours (same table and private data),
         // under the mmap write lock.
-        let (data, vma) = unsafe { (Self::data(vma), VmaRef::from_raw(vma)) };
-        // The copy needs its own reference, released by its `close`.
-        let copy: T::Data = T::Data::from(data);
-        core::mem::forget(copy);
-        // SAFETY: As above.
-        T::open(unsafe { Self::data(vma.as_raw()) }, vma);
+        let (owner, vma) = unsafe { (Self::data(vma), VmaRef::from_raw(vma)) };
+        // SAFETY: The copy shares the original's owner pointer; it takes its own reference,
+        // released by its `close`.
+        unsafe { T::Data::dup(owner) };
+        T::open(owner, vma);
     }
 
     /// # Safety
@@ -560,9 +716,11 @@ impl<T: VmOperations> VmOpsTable<T> {
         // `exit_mmap` when nobody else can reach the mm).
         let vma_ref = unsafe { VmaRef::from_raw(vma) };
         // SAFETY: As above.
-        T::close(unsafe { Self::data(vma) }, vma_ref);
-        // SAFETY: Drops the reference owned by this VMA (from `set_vm_ops` or `open`).
-        drop(unsafe { T::Data::from_foreign(bindings::rust_mm_vma_private(vma)) });
+        let owner = unsafe { Self::data(vma) };
+        T::close(owner, vma_ref);
+        // SAFETY: Drops the reference owned by this VMA (from `set_vm_ops` or `open`); `owner`
+        // is not used afterwards.
+        unsafe { T::Data::release(owner) };
     }
 
     /// # Safety
@@ -573,7 +731,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: Called by the fault path for our VMA, with the mmap or VMA read lock held.
         let mut f = unsafe { VmFault::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
-        let data = unsafe { Self::data(f.vma().as_raw()) };
+        let data = unsafe { Self::data(f.vma().as_ptr()) };
         T::fault(data, &mut f).as_raw()
     }
 
@@ -584,7 +742,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: As in `fault`.
         let mut f = unsafe { VmFault::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
-        let data = unsafe { Self::data(f.vma().as_raw()) };
+        let data = unsafe { Self::data(f.vma().as_ptr()) };
         T::page_mkwrite(data, &mut f).as_raw()
     }
 
@@ -595,7 +753,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: As in `fault`.
         let mut f = unsafe { VmFault::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
-        let data = unsafe { Self::data(f.vma().as_raw()) };
+        let data = unsafe { Self::data(f.vma().as_ptr()) };
         T::pfn_mkwrite(data, &mut f).as_raw()
     }
 
@@ -611,7 +769,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: As in `fault`.
         let f = unsafe { VmFault::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
-        let data = unsafe { Self::data(f.vma().as_raw()) };
+        let data = unsafe { Self::data(f.vma().as_ptr()) };
         // INVARIANT: `map_pages` must not block (VFS table); the token makes sleeping calls
         // unavailable.
         let mut ctx = Ctx::<PageTableLock>::make();

@@ -15,6 +15,6 @@ use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
 /// The caller holds the mmap write lock of `vma`'s mm and has called `vma_start_write` on it.
 unsafe fn mark_dontcopy(vma: &VmaRef) -> Result {
     // SAFETY: The caller holds the mmap write lock and the VMA write lock.
-    let vma = unsafe { VmaWriteGuard::from_raw(vma.as_raw()) };
+    let vma = unsafe { VmaWriteGuard::from_raw(vma.as_ptr()) };
     vma.mod_flags(flags::DONTCOPY, 0)
 }

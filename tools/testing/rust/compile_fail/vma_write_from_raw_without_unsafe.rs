@@ -13,6 +13,6 @@ use kernel::error::Result;
 use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
 
 fn mark_dontcopy(vma: &VmaRef) -> Result {
-    let vma = VmaWriteGuard::from_raw(vma.as_raw());
+    let vma = VmaWriteGuard::from_raw(vma.as_ptr());
     vma.mod_flags(flags::DONTCOPY, 0)
 }
