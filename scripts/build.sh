@@ -4,6 +4,16 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KCONF="$REPO/scripts/rust_mm.kunitconfig"
+# Hold the build-directory lock exclusively: compile_fail.sh reads the build directory under
+# the same lock, shared, and must not see a half-written kernel crate.
+LOCK="${KBUILD_LOCK:-/tmp/kbuild.lock}"
+held=
+for fd in /proc/$$/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$LOCK" ] && held=1; done
+if [ -z "$held" ]; then
+	[ -e "$LOCK" ] || : >>"$LOCK"
+	exec 8<"$LOCK"
+	flock -x 8
+fi
 mkdir -p "$BUILD"
 # Every option we ask for must be in .config (a make run with another rustc
 # can silently turn CONFIG_RUST off, so this is checked every time).

@@ -12,7 +12,8 @@
 # `// emit: obj` makes rustc also run codegen (for errors raised only at monomorphisation);
 # the default is --emit=metadata (parse, types, traits, borrowck, lints: no codegen).
 #
-# The command is $BUILD/samples/rust/.rust_minimal.o.cmd with only these words replaced: the
+# The command is the rustc part of $BUILD/samples/rust/.rust_minimal.o.cmd (Kbuild appends
+# `; llvm-link ...; clang ...` with inlined helpers) with only these words replaced: the
 # driver (-> /usr/bin/rustc), --crate-name, --out-dir, --emit=..., and the input file. It runs
 # from $BUILD (the paths in it are relative to it) with Kbuild's RUSTC_BOOTSTRAP=1 and the
 # environment assignments of the recorded line. As a check of that, the recorded input
@@ -70,6 +71,9 @@ line="$(sed -n 's/^savedcmd_[^ ]* := //p' "$CMDFILE")"
 [ -n "$line" ] || harness_fail kbuild_cmd "no savedcmd line in $CMDFILE"
 line="${line//\$\$/\$}"            # make-cmd escaping: $$ -> $, \# -> #
 line="${line//\\#/#}"
+# With CONFIG_RUST_INLINE_HELPERS the recorded line goes on with `; llvm-link ...; clang ...`
+# (linking the C helpers' bitcode in); only the rustc command before the first `;` is ours.
+line="${line%%;*}"
 eval "words=($line)" || harness_fail kbuild_cmd "cannot split the command of $CMDFILE"
 
 # KENV: the VAR=value prefix; KPRE/KPOST: flags before/after the input file (NAME, OUT and the
@@ -94,7 +98,7 @@ done
 case "$(basename "$driver")" in rustc | clippy-driver) ;; *)
 	harness_fail kbuild_cmd "driver '$driver' in $CMDFILE is not rustc/clippy-driver" ;;
 esac
-for want in --crate-name --out-dir --emit; do
+for want in --out-dir --emit; do
 	[[ "$seen" == *"$want"* ]] || harness_fail kbuild_cmd "no $want in $CMDFILE"
 done
 [ -n "$input" ] || harness_fail kbuild_cmd "no input file in $CMDFILE"

@@ -92,13 +92,15 @@ fi
 # Rust Binder (CONFIG_ANDROID_BINDER_IPC_RUST): binder_test mounts its
 # binderfs at /dev/binderfs and runs transactions, the shrinker and hostile
 # remaps; then the kernel's binderfs selftest.
-read -r t0 _ </proc/uptime
+# Uptime in centiseconds (/proc/uptime has two decimals), and as seconds.
+now_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
+secs() { echo "$(($1 / 100)).$(($1 % 100 / 10))$(($1 % 10))"; }
+t0=$(now_cs)
 echo "rust-mm: suite binder"
 ./binder_test >/tmp/binder.log 2>&1
 cat /tmp/binder.log
-read -r t1 _ </proc/uptime
-cs0=${t0%.*}${t0#*.}; cs1=${t1%.*}${t1#*.}
-echo "# binder tier: $(( (cs1 - cs0) / 100 )).$(( (cs1 - cs0) % 100 / 10 ))$(( (cs1 - cs0) % 10 )) s"
+t1=$(now_cs)
+echo "# binder_test: $(secs $((t1 - t0))) s"
 
 # binderfs_stress and binderfs_test_unprivileged unshare a user namespace and
 # sync over an AF_UNIX socketpair: without those in the kernel they are
@@ -122,6 +124,8 @@ for t in $skip; do
 	n=$((n + 1))
 	echo "ok $n global.$t # SKIP $why"
 done
+t2=$(now_cs)
+echo "# binderfs_test: $(secs $((t2 - t1))) s; binder tier: $(secs $((t2 - t0))) s"
 SH
 
 # make run: a short transcript.

@@ -131,6 +131,37 @@ fn pte_count_present_batches_within_table_and_vma() -> TestResult {
     Ok(())
 }
 
+/// `mprotect(2)` on the test mm, through the real system call (x86-64 entry point).
+fn mprotect(addr: usize, len: usize, prot: u32) -> TestResult {
+    extern "C" {
+        fn __x64_sys_mprotect(regs: *const bindings::pt_regs) -> core::ffi::c_long;
+    }
+    // SAFETY: All-zero is a valid `pt_regs`; the syscall reads its arguments from it.
+    let mut regs: bindings::pt_regs = unsafe { core::mem::zeroed() };
+    regs.di = addr as _;
+    regs.si = len as _;
+    regs.dx = prot as _;
+    // SAFETY: The current kthread uses the test mm, which the syscall changes; `regs` is valid.
+    let ret = unsafe { __x64_sys_mprotect(&regs) };
+    kunit_check_eq!(ret, 0);
+    Ok(())
+}
+
+fn pte_count_present_prot_none_counts_one() -> TestResult {
+    let t = TestMm::new()?;
+    user_write(A.0, 0x5a)?;
+    user_write(A.0 + 3 * PAGE_SIZE, 0x5a)?;
+    mprotect(A.0, A.1 - A.0, 0)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    // A PROT_NONE entry is present (`_PAGE_PROTNONE`): it counts once, not as its bit value.
+    kunit_check!(pte.get().is_present() && !pte.get().is_writable());
+    kunit_check_eq!(pte.count_present(100), (2, 4));
+    Ok(())
+}
+
 fn pte_lock_outside_vma_is_none() -> TestResult {
     let t = TestMm::new()?;
     user_write(A.0, 0x5a)?;
@@ -336,6 +367,7 @@ mm_suite!(
         pte_pfn_matches_gup,
         pte_walk_sees_exactly_touched_pages,
         pte_count_present_batches_within_table_and_vma,
+        pte_count_present_prot_none_counts_one,
         pte_lock_outside_vma_is_none,
         pte_clear_young_test_and_clear,
         pte_mkclean_then_write_dirties_again,

@@ -4,11 +4,13 @@
 //! ([`VmOperations`], [`VmOpsTable`]) and checked views of VMAs ([`VmaMixedMap`],
 //! [`OwnedVma`]).
 //!
-//! The lock each callback runs under is the `vm_operations_struct` table of
-//! `Documentation/filesystems/locking.rst` (all rows: "mmap_lock: yes"; `map_pages` "with page
-//! table locked and must not block"; `fault`/`page_mkwrite` "can return with page locked"), and
-//! `->mmap` is called with the mmap write lock held on a VMA nobody else can see yet. Each
-//! callback receives the [`Ctx`] of the level it actually runs at.
+//! The lock each callback runs under is the `vm_operations_struct` table of the 7.3
+//! `Documentation/filesystems/locking.rst` ("mmap_lock": `open` write; `close` read/write;
+//! `fault`, `page_mkwrite`, `pfn_mkwrite`, `access` read; `map_pages` "maybe-read", under the
+//! RCU read lock and not blocking), and `->mmap` is called with the mmap write lock held on a VMA
+//! nobody else can see yet. "read" includes the per-VMA read lock in place of the mmap lock: the
+//! fault path tries that first (`vmf_can_call_fault`). Each callback that can take locks
+//! receives a [`Ctx`] no lower than the level it actually runs at.
 
 use crate::{
     bindings,
@@ -500,12 +502,12 @@ impl<O: Sync> VmaData<O> for OwnerRef<O> {
 ///
 /// | callback       | runs with                         | token / view                      |
 /// |----------------|-----------------------------------|-----------------------------------|
-/// | `open`         | mmap write lock                   | `&VmaRef`, `Ctx<MmapLock>`        |
-/// | `close`        | mmap write lock                   | `&VmaRef`, `Ctx<MmapLock>`        |
+/// | `open`         | mmap write lock                   | `&VmaRef`                         |
+/// | `close`        | mmap read or write lock           | `&VmaRef`                         |
 /// | `fault`        | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
 /// | `page_mkwrite` | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
 /// | `pfn_mkwrite`  | mmap or VMA read lock; may sleep  | [`VmFault`] (`Ctx<VmaLock>`)      |
-/// | `map_pages`    | page table locked, must not block | [`VmFault`] + `Ctx<PageTableLock>`|
+/// | `map_pages`    | RCU read lock, must not block     | [`VmFault`] + `Ctx<PageTableLock>`|
 /// | `access`       | mmap read lock                    | `&VmaRef`, `Ctx<MmapLock>`        |
 ///
 /// Only implemented callbacks are populated in the table (`#[vtable]`), except `open` and
@@ -551,8 +553,11 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
-    /// Map easily reachable pages of `[start_pgoff, end_pgoff]` without blocking. The token is
-    /// at [`PageTableLock`] level, so no sleeping lock or sleeping insert can be called.
+    /// Map easily reachable pages of `[start_pgoff, end_pgoff]` without blocking.
+    ///
+    /// 7.3 calls it under the RCU read lock (`do_fault_around`), with the mmap or VMA lock maybe
+    /// held for read. The token is at [`PageTableLock`] level, the non-sleeping end of the order,
+    /// so no sleeping lock or sleeping insert can be called; it claims no page-table lock.
     fn map_pages(
         _owner: &Self::Owner,
         _vmf: &VmFault<'_>,
@@ -710,9 +715,10 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// # Safety
     ///
     /// Installed as `vm_operations_struct::close`: called once per VMA of ours when it goes away,
-    /// with the mmap write lock held (or from `exit_mmap`).
+    /// with the mmap lock held for read or write (`vms_complete_munmap_vmas` may have downgraded
+    /// it), or from `exit_mmap`.
     unsafe extern "C" fn close(vma: *mut bindings::vm_area_struct) {
-        // SAFETY: `close` is called once per VMA of ours, under the mmap write lock (or in
+        // SAFETY: `close` is called once per VMA of ours, under the mmap lock (or in
         // `exit_mmap` when nobody else can reach the mm).
         let vma_ref = unsafe { VmaRef::from_raw(vma) };
         // SAFETY: As above.
@@ -770,8 +776,8 @@ impl<T: VmOperations> VmOpsTable<T> {
         let f = unsafe { VmFault::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
-        // INVARIANT: `map_pages` must not block (VFS table); the token makes sleeping calls
-        // unavailable.
+        // INVARIANT: `map_pages` runs under the RCU read lock and must not block (VFS table); a
+        // token at the last level makes every sleeping call and every further lock unavailable.
         let mut ctx = Ctx::<PageTableLock>::make();
         T::map_pages(data, &f, &mut ctx, start, end).as_raw()
     }

@@ -9,7 +9,7 @@
 //! Compile-fail case: `i_mmap_lock_read` with the token of a held PTE lock (`PteGuard`).
 #![allow(dead_code)]
 
-use kernel::mm::{order::Ctx, pgtable::PteGuard, MmWithUser};
+use kernel::mm::{order::Ctx, pgtable::PteGuard, rmap::AddressSpace, MmWithUser};
 
 fn count(mm: &MmWithUser, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
@@ -18,6 +18,6 @@ fn count(mm: &MmWithUser, addr: usize) -> Option<usize> {
     let vma = mmap.vma_lookup(addr)?;
     let file = vma.file()?;
     let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
-    let (i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     Some(usize::from(pte.get().is_present()) + i_mmap.vmas(0, usize::MAX).count())
 }

@@ -23,7 +23,7 @@ fn zap_if_present(mm: &MmWithUser, addr: usize) -> Result {
         // `pte_unmap_unlock` runs here.
     };
     if let Some(page) = page {
-        vma.zap(&mut ctx, page, PAGE_SIZE)?;
+        vma.zap_vma_range(&mut ctx, page, PAGE_SIZE)?;
     }
     Ok(())
 }

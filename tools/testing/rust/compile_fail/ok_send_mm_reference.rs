@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use kernel::mm::{order::Ctx, MmWithUser};
-use kernel::types::ARef;
+use kernel::sync::aref::ARef;
 
 fn to_other_thread<T: Send>(_value: T) {}
 

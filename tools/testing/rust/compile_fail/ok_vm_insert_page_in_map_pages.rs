@@ -27,7 +27,7 @@ impl VmOperations for BufferVma {
     type Data = Arc<Buffer>;
 
     fn fault(buf: ArcBorrow<'_, Buffer>, vmf: &mut VmFault<'_>) -> VmFaultResult {
-        let Some(vma) = vmf.vma().as_mixedmap() else {
+        let Some(vma) = vmf.vma().as_mixedmap_vma() else {
             return VmFaultResult::SIGBUS;
         };
         let addr = vmf.address();

@@ -17,7 +17,7 @@ fn map_first_page(mm: &MmWithUser, addr: usize, page: &Page) -> Result {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     for vma in mmap.vmas(addr, addr + 1) {
-        if let Some(vma) = vma.as_mixedmap() {
+        if let Some(vma) = vma.as_mixedmap_vma() {
             vma.vm_insert_page(&mut ctx, vma.start(), page)?;
         }
     }

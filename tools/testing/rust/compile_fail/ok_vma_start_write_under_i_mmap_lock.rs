@@ -9,7 +9,7 @@
 use kernel::{
     error::{code::EINVAL, Result},
     fs::File,
-    mm::{order::Ctx, virt::flags, MmWithUser},
+    mm::{order::Ctx, rmap::AddressSpace, virt::flags, MmWithUser},
 };
 
 fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
@@ -18,6 +18,6 @@ fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let vma = mmap.vma_start_write(&mut ctx, vma);
-    let (_i_mmap, _ctx) = file.mapping().i_mmap_lock_write(&mut ctx);
+    let (_i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_write(&mut ctx);
     vma.mod_flags(flags::DONTCOPY, 0)
 }

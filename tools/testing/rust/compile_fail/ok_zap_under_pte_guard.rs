@@ -21,7 +21,7 @@ fn zap_if_present(mm: &MmWithUser, addr: usize) -> Result {
     let (present, page) = (pte.get().is_present(), pte.addr());
     drop(pte);
     if present {
-        vma.zap(&mut ctx, page, PAGE_SIZE)?;
+        vma.zap_vma_range(&mut ctx, page, PAGE_SIZE)?;
     }
     Ok(())
 }

@@ -22,7 +22,7 @@ fn zap_if_present(mm: &MmWithUser, addr: usize) -> Result {
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
     if pte.get().is_present() {
-        vma.zap(&mut ctx, pte.addr(), PAGE_SIZE)?;
+        vma.zap_vma_range(&mut ctx, pte.addr(), PAGE_SIZE)?;
     }
     Ok(())
 }

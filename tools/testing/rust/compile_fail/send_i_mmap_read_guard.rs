@@ -10,13 +10,16 @@
 //! Compile-fail case: handing an `IMmapReadGuard` to another thread.
 #![allow(dead_code)]
 
-use kernel::{fs::File, mm::order::Ctx};
+use kernel::{
+    fs::File,
+    mm::{order::Ctx, rmap::AddressSpace},
+};
 
 fn to_other_thread<T: Send>(_value: T) {}
 
 fn hand_off(file: &File) {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     to_other_thread(i_mmap);
 }

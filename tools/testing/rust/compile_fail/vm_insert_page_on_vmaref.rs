@@ -3,7 +3,7 @@
 // rule: mm/memory.c, vm_insert_page(): on a VMA without VM_MIXEDMAP it sets the flag itself,
 //       which needs the mmap write lock ("BUG_ON(mmap_read_trylock(vma->vm_mm))"), and a
 //       VM_PFNMAP VMA is a bug ("BUG_ON(vma->vm_flags & VM_PFNMAP)"). Only a VMA proven to be
-//       VM_MIXEDMAP (`VmaRef::as_mixedmap` -> `VmaMixedMap`) may get pages inserted.
+//       VM_MIXEDMAP (`VmaRef::as_mixedmap_vma` -> `VmaMixedMap`) may get pages inserted.
 // expect-error: E0599
 // expect-message: no method named `vm_insert_page` found for reference `&VmaRef`
 //

@@ -10,14 +10,19 @@
 //! Compile-fail case: `vm_insert_page` on a VMA reached through the i_mmap tree, i_mmap token.
 #![allow(dead_code)]
 
-use kernel::{error::Result, fs::File, mm::order::Ctx, page::Page};
+use kernel::{
+    error::Result,
+    fs::File,
+    mm::{order::Ctx, rmap::AddressSpace},
+    page::Page,
+};
 
 fn map_first_page(file: &File, page: &Page) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (i_mmap, mut ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     for vma in i_mmap.vmas(0, 0) {
-        if let Some(vma) = vma.as_mixedmap() {
+        if let Some(vma) = vma.as_mixedmap_vma() {
             vma.vm_insert_page(&mut ctx, vma.start(), page)?;
         }
     }

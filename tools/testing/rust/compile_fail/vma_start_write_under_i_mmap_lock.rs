@@ -12,7 +12,7 @@
 use kernel::{
     error::{code::EINVAL, Result},
     fs::File,
-    mm::{order::Ctx, virt::flags, MmWithUser},
+    mm::{order::Ctx, rmap::AddressSpace, virt::flags, MmWithUser},
 };
 
 fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
@@ -20,7 +20,7 @@ fn dontcopy(mm: &MmWithUser, file: &File, addr: usize) -> Result {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
-    let (_i_mmap, mut ctx) = file.mapping().i_mmap_lock_write(&mut ctx);
+    let (_i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_write(&mut ctx);
     let vma = mmap.vma_start_write(&mut ctx, vma);
     vma.mod_flags(flags::DONTCOPY, 0)
 }

@@ -9,12 +9,15 @@
 //! Compile-fail case: a `&VmaRef` from an i_mmap walk used after `i_mmap_unlock_read`.
 #![allow(dead_code)]
 
-use kernel::{fs::File, mm::order::Ctx};
+use kernel::{
+    fs::File,
+    mm::{order::Ctx, rmap::AddressSpace},
+};
 
 fn first_start(file: &File) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     let first = i_mmap.vmas(0, usize::MAX).next()?;
     drop(i_mmap);
     Some(first.start())

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // rule: Documentation/mm/process_addrs.rst, "Page tables": zapping needs only a stable VMA, but
-//       zap_page_range_single() takes the PTE locks itself and may sleep (cond_resched, TLB
+//       zap_vma_range() takes the PTE locks itself and may sleep (cond_resched, TLB
 //       gather), so it must not run under a PTE spinlock ("Page table locking details").
 // expect-error: E0277
 // expect-message: the trait bound `PageTableLock: Sleepable` is not satisfied
 //
-//! Compile-fail case: `VmaRef::zap` with the token of a held PTE lock (`PteGuard`).
+//! Compile-fail case: `VmaRef::zap_vma_range` with the token of a held PTE lock (`PteGuard`).
 #![allow(dead_code)]
 
 use kernel::{
@@ -22,7 +22,7 @@ fn zap_if_present(mm: &MmWithUser, addr: usize) -> Result {
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
     if pte.get().is_present() {
-        vma.zap(&mut ctx, pte.addr(), PAGE_SIZE)?;
+        vma.zap_vma_range(&mut ctx, pte.addr(), PAGE_SIZE)?;
     }
     Ok(())
 }

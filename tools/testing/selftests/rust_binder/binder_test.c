@@ -210,8 +210,9 @@ static int device_add(const char *name, char *path, size_t len)
 /*
  * One BINDER_WRITE_READ exchange loop: writes @wbuf, then reads until a
  * command that ends the wait arrives. @want is BR_TRANSACTION for a thread
- * waiting for work, BR_REPLY for a caller. Returns 0 with the command that
- * ended the wait in *@br (BR_TRANSACTION, BR_REPLY, or an error return such as
+ * waiting for work, BR_REPLY for a caller, BR_TRANSACTION_COMPLETE for a
+ * thread that only waits for its reply to be sent. Returns 0 with the command
+ * that ended the wait in *@br (@want, or an error return such as
  * BR_FAILED_REPLY) and the transaction in *@tr, or -errno.
  */
 static int binder_wait(int fd, const void *wbuf, size_t wlen, uint32_t want,
@@ -254,9 +255,14 @@ static int binder_wait(int fd, const void *wbuf, size_t wlen, uint32_t want,
 			if (p + size > end)
 				return -EPROTO;
 			switch (cmd) {
+			case BR_TRANSACTION_COMPLETE:
+				if (want == BR_TRANSACTION_COMPLETE) {
+					*br = cmd;
+					return 0;
+				}
+				break;
 			case BR_NOOP:
 			case BR_SPAWN_LOOPER:
-			case BR_TRANSACTION_COMPLETE:
 			case BR_RELEASE:
 			case BR_DECREFS:
 				break;
@@ -280,7 +286,8 @@ static int binder_wait(int fd, const void *wbuf, size_t wlen, uint32_t want,
 						"BR_REPLY" : "BR_TRANSACTION");
 					return -EPROTO;
 				}
-				memcpy(tr, p, sizeof(*tr));
+				if (tr)
+					memcpy(tr, p, sizeof(*tr));
 				*br = cmd;
 				return 0;
 			case BR_FAILED_REPLY:
@@ -650,7 +657,10 @@ static int serve(struct server *s)
 				queue_free(s, s->held[--s->nheld]);
 			queue_free(s, buf);
 			queue_reply(s, ST_OK, 0, 0, 0, 0);
-			ret = flush_cmds(s);
+			/* The reply is sent once its TRANSACTION_COMPLETE is read. */
+			ret = binder_wait(s->fd, s->wbuf, s->wlen, BR_TRANSACTION_COMPLETE,
+					  &br, NULL);
+			s->wlen = 0;
 			if (ret)
 				return ret;
 			return tr.code == CODE_QUIT ? SERVE_QUIT : SERVE_STOP;

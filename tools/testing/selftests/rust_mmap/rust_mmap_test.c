@@ -590,6 +590,23 @@ TEST_F(dev, resident_counts)
 	EXPECT_EQ(6, resident(self->fd, self->p, 0));
 }
 
+TEST_F(dev, resident_prot_none)
+{
+	/*
+	 * A PROT_NONE page stays present in the page tables (x86: _PAGE_PROTNONE
+	 * instead of _PAGE_PRESENT); pte_present() is not 0/1, so each one must
+	 * count as 1, not as the raw bit value.
+	 */
+	self->p[0] = 1;
+	self->p[5 * PS] = 2;
+	ASSERT_EQ(0, mprotect(self->p, SIZE, PROT_NONE));
+	EXPECT_EQ(2, resident(self->fd, self->p, 0));
+	EXPECT_EQ(1, resident(self->fd, self->p, PS));
+	ASSERT_EQ(0, mprotect(self->p, SIZE, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(1, self->p[0]);
+	EXPECT_EQ(2, self->p[5 * PS]);
+}
+
 TEST_F(dev, resident_after_split)
 {
 	/* Unmapping the middle splits the VMA: both halves still work. */
