@@ -4,16 +4,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KCONF="$REPO/scripts/rust_mm.kunitconfig"
-# Hold the build-directory lock exclusively: compile_fail.sh reads the build directory under
-# the same lock, shared, and must not see a half-written kernel crate.
-LOCK="${KBUILD_LOCK:-/tmp/kbuild.lock}"
-held=
-for fd in /proc/$$/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$LOCK" ] && held=1; done
-if [ -z "$held" ]; then
-	[ -e "$LOCK" ] || : >>"$LOCK"
-	exec 8<"$LOCK"
-	flock -x 8
-fi
+build_lock
 mkdir -p "$BUILD"
 # Every option we ask for must be in .config (a make run with another rustc
 # can silently turn CONFIG_RUST off, so this is checked every time).
@@ -29,7 +20,7 @@ if ! cmp -s "$KCONF" "$BUILD/.kunitconfig" || ! config_ok quiet; then
 	stage "configuring from $(basename "$KCONF")"
 	cp "$KCONF" "$BUILD/.config"
 	kmake olddefconfig >"$LOGDIR/config.log" 2>&1 || { tail -n 30 "$LOGDIR/config.log"; die "olddefconfig failed"; }
-	config_ok || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-19 RUSTC=/usr/bin/rustc BINDGEN=$BINDGEN rustavailable)"
+	config_ok || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc BINDGEN=$BINDGEN rustavailable)"
 	cp "$KCONF" "$BUILD/.kunitconfig"
 fi
 

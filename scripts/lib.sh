@@ -24,6 +24,16 @@ kmake() {
 	make -C "$TREE" O="$BUILD" LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
 		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
 }
+# Take the build-directory lock exclusively for the rest of the calling script:
+# compile_fail.sh reads the build directory under the same lock, shared, and must not see a
+# half-written kernel crate. A no-op if this process already holds it.
+build_lock() {
+	local lock="${KBUILD_LOCK:-/tmp/kbuild.lock}" fd
+	for fd in /proc/$$/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$lock" ] && return 0; done
+	[ -e "$lock" ] || : >>"$lock"
+	exec 8<"$lock"
+	flock -x 8
+}
 # Repository directories that mirror kernel-tree paths.
 OVERLAY_DIRS="rust samples Documentation tools include"
 if [ -n "${KDIR:-}" ]; then

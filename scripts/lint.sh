@@ -5,7 +5,8 @@ set -euo pipefail
 "$REPO/scripts/setup.sh"
 "$REPO/scripts/prepare.sh"
 "$REPO/scripts/build.sh"
-ours='rust/kernel/(mm|kunit/suite)|rust/helpers/mm|samples/rust/rust_mmap'
+build_lock
+ours='rust/kernel/(mm|miscdevice)|rust/helpers/mm|samples/rust/rust_m|drivers/android/binder'
 fail=0
 
 stage "rustfmtcheck"
@@ -30,7 +31,7 @@ fi
 
 stage "checkpatch over patches/"
 for p in "$REPO"/patches/*.patch; do
-	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree -q --ignore FILE_PATH_CHANGES "$p"); then
+	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree --strict -q --ignore FILE_PATH_CHANGES "$p"); then
 		echo "checkpatch: $(basename "$p") FAILED"; fail=1
 	fi
 done

@@ -17,8 +17,8 @@ use kernel::{
         fault::{VmFault, VmFaultResult},
         order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, Unlocked},
         pgtable::{PteGuard, PMD_SIZE},
-        virt::{flags, VmaRef},
         rmap::AddressSpace,
+        virt::{flags, VmaRef},
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
         MmWithUser,
     },
@@ -175,7 +175,9 @@ fn count_resident<L: Before<PageTableLock>>(
 fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
     let mut bytes = [0u8; 40];
     let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
-    UserSlice::new(UserPtr::from_addr(arg), N * 8).reader().read_slice(bytes)?;
+    UserSlice::new(UserPtr::from_addr(arg), N * 8)
+        .reader()
+        .read_slice(bytes)?;
     let mut out = [0u64; N];
     for (v, b) in out.iter_mut().zip(bytes.chunks_exact(8)) {
         let mut le = [0u8; 8];
@@ -192,7 +194,9 @@ fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
     for (b, v) in bytes.chunks_exact_mut(8).zip(vals) {
         b.copy_from_slice(&v.to_ne_bytes());
     }
-    UserSlice::new(UserPtr::from_addr(arg), N * 8).writer().write_slice(bytes)
+    UserSlice::new(UserPtr::from_addr(arg), N * 8)
+        .writer()
+        .write_slice(bytes)
 }
 
 /// Runs `f` on the caller's address space (`EINVAL` for a caller without one).

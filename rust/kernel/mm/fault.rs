@@ -168,7 +168,10 @@ impl<'a> VmFault<'a> {
     /// `Err(EINVAL)` if the VMA is not `VM_MIXEDMAP`. Turn the result into the handler's return
     /// value with [`VmFaultResult::from_insert`].
     pub fn insert_page(&mut self, page: &Page) -> Result {
-        let vma = self.vma.as_mixedmap_vma().ok_or(crate::error::code::EINVAL)?;
+        let vma = self
+            .vma
+            .as_mixedmap_vma()
+            .ok_or(crate::error::code::EINVAL)?;
         let addr = self.address();
         vma.vm_insert_page(&mut self.ctx, addr, page)
     }

@@ -110,7 +110,9 @@ macro_rules! kunit_check_eq {
 /// Ends the case as skipped, with `reason` as the KTAP comment.
 macro_rules! kunit_skip {
     ($reason:literal) => {
-        return Err($crate::mm::kunit_util::TestError::Skipped($crate::c_str!($reason)))
+        return Err($crate::mm::kunit_util::TestError::Skipped($crate::c_str!(
+            $reason
+        )))
     };
 }
 

@@ -61,13 +61,7 @@ pub enum PageTableLock {}
 macro_rules! levels {
     ($($l:ident),*) => { $(impl private::Sealed for $l {} impl Level for $l {})* };
 }
-levels!(
-    Unlocked,
-    MmapLock,
-    VmaLock,
-    IMmapLock,
-    PageTableLock
-);
+levels!(Unlocked, MmapLock, VmaLock, IMmapLock, PageTableLock);
 
 macro_rules! order {
     ($first:ident $(, $rest:ident)*) => {
@@ -81,13 +75,7 @@ macro_rules! order {
     };
     () => {};
 }
-order!(
-    Unlocked,
-    MmapLock,
-    VmaLock,
-    IMmapLock,
-    PageTableLock
-);
+order!(Unlocked, MmapLock, VmaLock, IMmapLock, PageTableLock);
 
 impl Sleepable for Unlocked {}
 impl Sleepable for MmapLock {}

@@ -46,8 +46,11 @@ pub const PMD_SIZE: usize = 1 << bindings::PMD_SHIFT;
 ///
 /// `mm` must be valid and `addr` must lie in a VMA of `mm` that the caller keeps stable, so the
 /// page tables on the way are not freed (`free_pgtables` needs the VMA unreachable).
-unsafe fn walk_to_pmd(mm: *mut bindings::mm_struct, addr: usize) -> Option<NonNull<bindings::pmd_t>> {
-        // SAFETY (whole block): the caller keeps the tables of `addr` alive; each pointer passed to
+unsafe fn walk_to_pmd(
+    mm: *mut bindings::mm_struct,
+    addr: usize,
+) -> Option<NonNull<bindings::pmd_t>> {
+    // SAFETY (whole block): the caller keeps the tables of `addr` alive; each pointer passed to
     // `*_offset` comes from the level above after checking that entry is a table.
     unsafe {
         let pgd = bindings::pgd_offset(mm, addr);
@@ -401,7 +404,11 @@ impl<'a> PageTableLockGuard<'a> {
     ) -> (PageTableLockGuard<'a>, Ctx<'a, PageTableLock>) {
         let mm = vma.mm();
         // SAFETY: The mm is valid while the VMA is stable; the token shows no later lock is held.
-        unsafe { bindings::spin_lock(core::ptr::addr_of_mut!((*mm.as_raw()).__bindgen_anon_1.page_table_lock)) };
+        unsafe {
+            bindings::spin_lock(core::ptr::addr_of_mut!(
+                (*mm.as_raw()).__bindgen_anon_1.page_table_lock
+            ))
+        };
         // INVARIANT: We just took the lock.
         (
             PageTableLockGuard {
@@ -422,6 +429,10 @@ impl Drop for PageTableLockGuard<'_> {
     #[inline]
     fn drop(&mut self) {
         // SAFETY: We hold the lock (type invariant).
-        unsafe { bindings::spin_unlock(core::ptr::addr_of_mut!((*self.mm.as_raw()).__bindgen_anon_1.page_table_lock)) };
+        unsafe {
+            bindings::spin_unlock(core::ptr::addr_of_mut!(
+                (*self.mm.as_raw()).__bindgen_anon_1.page_table_lock
+            ))
+        };
     }
 }

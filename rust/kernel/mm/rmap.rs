@@ -218,7 +218,11 @@ impl<'a> Iterator for IMmapIter<'a> {
                 bindings::mapping_rmap_tree_iter_next(self.next, self.first as _, self.last as _)
             } else {
                 self.started = true;
-                bindings::mapping_rmap_tree_iter_first(self.mapping, self.first as _, self.last as _)
+                bindings::mapping_rmap_tree_iter_first(
+                    self.mapping,
+                    self.first as _,
+                    self.last as _,
+                )
             }
         };
         // SAFETY: VMAs in the locked tree are stable while the guard lives.

@@ -7,10 +7,9 @@
 //! would with `mmap(2)`. Nothing is mocked.
 
 use crate::{
-    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     bindings,
     error::code::EINTR,
-    
+    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
         order::Ctx,
         virt::{check_flags_change, flags},

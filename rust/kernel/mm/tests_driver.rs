@@ -7,18 +7,17 @@
 
 use super::tests::{root_ctx, user_read, user_write, TestMm, D, PROT_RW};
 use crate::{
-    mm::kunit_util::{kunit_check, kunit_check_eq, mm_suite, TestError, TestResult},
     alloc::flags::{__GFP_ZERO, GFP_KERNEL},
     bindings,
     error::{code::*, Result},
     fs::File,
-    
     miscdevice::{MiscDevice, MiscDeviceRegistration},
+    mm::kunit_util::{kunit_check, kunit_check_eq, mm_suite, TestError, TestResult},
     mm::{
-        rmap::AddressSpace,
         fault::{VmFault, VmFaultResult},
         order::{Ctx, MmapLock},
         pgtable::PteGuard,
+        rmap::AddressSpace,
         virt::{flags, VmaRef},
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
     },
@@ -422,8 +421,7 @@ fn unmap_mapping_range_zaps_all_mappings() -> TestResult {
     // SAFETY: We hold a reference on the file.
     let file = unsafe { File::from_raw_file(f.file) };
     let mut root = root_ctx!();
-    AddressSpace::of_file(file)
-        .unmap_mapping_range(&mut root, 0, PAGE_SIZE, false);
+    AddressSpace::of_file(file).unmap_mapping_range(&mut root, 0, PAGE_SIZE, false);
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
     for addr in [D.0, D.1] {
         let vma = mmap.vma_lookup(addr).ok_or(TestError::Failed)?;

@@ -4,13 +4,12 @@
 
 use super::tests::{root_ctx, user_read, user_write, TestMm, A, B, D};
 use crate::{
-    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     bindings,
-    
+    mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
-        rmap::AddressSpace,
         order::Ctx,
         pgtable::{PageTableLockGuard, PmdGuard, PteGuard},
+        rmap::AddressSpace,
     },
     page::PAGE_SIZE,
 };

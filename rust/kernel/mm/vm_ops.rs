@@ -359,7 +359,11 @@ impl<'a, K> VmaNew<'a, K> {
     /// Sets the page protection (`vm_page_prot`).
     pub fn set_page_prot(&self, prot: PageProt) {
         // SAFETY: The mmap write lock is held and the VMA is not yet visible.
-        unsafe { (*self.vma.as_ptr()).vm_page_prot = bindings::pgprot_t { pgprot: prot.0 as _ } };
+        unsafe {
+            (*self.vma.as_ptr()).vm_page_prot = bindings::pgprot_t {
+                pgprot: prot.0 as _,
+            }
+        };
     }
 
     /// Installs `T`'s `vm_operations_struct`, with the owner that `data` refers to as
@@ -530,26 +534,17 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
     fn close(_owner: &Self::Owner, _vma: &VmaRef) {}
 
     /// A not-present page was accessed.
-    fn fault(
-        _owner: &Self::Owner,
-        _vmf: &mut VmFault<'_>,
-    ) -> VmFaultResult {
+    fn fault(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// A read-only page is about to become writable (may return [`VmFaultResult::LOCKED`]).
-    fn page_mkwrite(
-        _owner: &Self::Owner,
-        _vmf: &mut VmFault<'_>,
-    ) -> VmFaultResult {
+    fn page_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
     /// A read-only PFN entry is about to become writable.
-    fn pfn_mkwrite(
-        _owner: &Self::Owner,
-        _vmf: &mut VmFault<'_>,
-    ) -> VmFaultResult {
+    fn pfn_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
@@ -678,7 +673,8 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: Both fields are readable under any lock that keeps the VMA stable ("written
         // once on initial map").
         let (ops, private) = unsafe { ((*vma.as_ptr()).vm_ops, (*vma.as_ptr()).vm_private_data) };
-        if !core::ptr::eq(ops, self.as_raw()) || !core::ptr::eq(private.cast_const().cast(), owner) {
+        if !core::ptr::eq(ops, self.as_raw()) || !core::ptr::eq(private.cast_const().cast(), owner)
+        {
             return None;
         }
         Some(OwnedVma {
