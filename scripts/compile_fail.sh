@@ -200,7 +200,7 @@ same_code() {
 	[ "$4" -eq 0 ] || { echo "fail does not compile (rustc exit $4)"; return; }
 	[ -n "$a" ] && [ -n "$b" ] || { echo "fail no '// same-code: A B' header"; return; }
 	disasm() {
-		llvm-objdump-19 -d -r --no-show-raw-insn --no-leading-addr --disassemble-symbols="$1" "$3" |
+		"llvm-objdump-$LLVM_VER" -d -r --no-show-raw-insn --no-leading-addr --disassemble-symbols="$1" "$3" |
 			sed -n '/^<'"$1"'>:/,$p' | tail -n +2 | sed -E 's/<[^>]*>//g; s/0x[0-9a-f]+//g; s/^[[:space:]]+//' |
 			grep -vE '^$|^nop|^int3'
 	}

@@ -29,16 +29,16 @@ impl VmFaultResult {
     /// The handler set the page to map ([`VmFault::set_page`]); the core maps it.
     pub const DONE: Self = Self(0);
     /// The handler installed the entry itself (`VM_FAULT_NOPAGE`).
-    pub const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE as _);
+    pub const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE as u32);
     /// The returned page is locked (`VM_FAULT_LOCKED`; allowed for `fault` and `page_mkwrite`
     /// per the VFS table "can return with page locked").
-    pub const LOCKED: Self = Self(bindings::vm_fault_reason_VM_FAULT_LOCKED as _);
+    pub const LOCKED: Self = Self(bindings::vm_fault_reason_VM_FAULT_LOCKED as u32);
     /// Bad access: the task gets `SIGBUS` (`VM_FAULT_SIGBUS`).
-    pub const SIGBUS: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGBUS as _);
+    pub const SIGBUS: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGBUS as u32);
     /// Out of memory (`VM_FAULT_OOM`).
-    pub const OOM: Self = Self(bindings::vm_fault_reason_VM_FAULT_OOM as _);
+    pub const OOM: Self = Self(bindings::vm_fault_reason_VM_FAULT_OOM as u32);
     /// Segmentation fault (`VM_FAULT_SIGSEGV`).
-    pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV as _);
+    pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV as u32);
 
     /// Wraps a `vm_fault_t` returned by a C insert function.
     #[inline]
@@ -118,14 +118,14 @@ impl<'a> VmFault<'a> {
     #[inline]
     pub fn address(&self) -> usize {
         // SAFETY: `vmf` is valid (type invariant).
-        unsafe { (*self.vmf).__bindgen_anon_1.address as usize }
+        unsafe { (*self.vmf).__bindgen_anon_1.address }
     }
 
     /// The page offset of the fault in the mapped object (`pgoff`, from `vm_pgoff`).
     #[inline]
     pub fn pgoff(&self) -> usize {
         // SAFETY: `vmf` is valid (type invariant).
-        unsafe { (*self.vmf).__bindgen_anon_1.pgoff as usize }
+        unsafe { (*self.vmf).__bindgen_anon_1.pgoff }
     }
 
     /// Whether this is a write fault (`FAULT_FLAG_WRITE`).

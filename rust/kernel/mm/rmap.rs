@@ -119,7 +119,7 @@ impl AddressSpace {
     ) {
         // SAFETY: Valid mapping; the token shows that taking `i_mmap_rwsem` here is in order.
         unsafe {
-            bindings::unmap_mapping_range(self.as_raw(), start as _, len as _, even_cows.into())
+            bindings::unmap_mapping_range(self.as_raw(), start as i64, len as i64, even_cows.into())
         };
     }
 
@@ -215,13 +215,13 @@ impl<'a> Iterator for IMmapIter<'a> {
                 if self.next.is_null() {
                     return None;
                 }
-                bindings::mapping_rmap_tree_iter_next(self.next, self.first as _, self.last as _)
+                bindings::mapping_rmap_tree_iter_next(self.next, self.first as usize, self.last as usize)
             } else {
                 self.started = true;
                 bindings::mapping_rmap_tree_iter_first(
                     self.mapping,
-                    self.first as _,
-                    self.last as _,
+                    self.first as usize,
+                    self.last as usize,
                 )
             }
         };

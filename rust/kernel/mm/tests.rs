@@ -60,10 +60,10 @@ impl TestMm {
         let ret = unsafe {
             bindings::vm_mmap(
                 core::ptr::null_mut(),
-                addr as _,
-                len as _,
-                prot as _,
-                flags as _,
+                addr as usize,
+                len as usize,
+                prot as usize,
+                flags as usize,
                 0,
             )
         };
@@ -86,11 +86,11 @@ impl TestMm {
         let ret = unsafe {
             bindings::vm_mmap(
                 file,
-                addr as _,
-                len as _,
-                PROT_RW as _,
-                flags as _,
-                (pgoff * PAGE_SIZE) as _,
+                addr as usize,
+                len as usize,
+                PROT_RW as usize,
+                flags as usize,
+                (pgoff * PAGE_SIZE) as usize,
             )
         };
         kunit_check_eq!(ret as usize, addr);
@@ -166,12 +166,12 @@ impl WriteHolder {
         let task = unsafe {
             bindings::kthread_create_on_node(
                 Some(Self::run),
-                (&*state as *const HolderState).cast_mut().cast(),
+                core::ptr::from_ref::<HolderState>(&state).cast_mut().cast(),
                 bindings::NUMA_NO_NODE,
-                crate::c_str!("rust-mm-holder").as_ptr().cast(),
+                crate::str::CStrExt::as_char_ptr(crate::c_str!("rust-mm-holder")),
             )
         };
-        kunit_check!(!crate::error::from_err_ptr(task).is_err());
+        kunit_check!(crate::error::from_err_ptr(task).is_ok());
         // SAFETY: A freshly created kthread.
         unsafe { bindings::wake_up_process(task) };
         while !state.locked.load(Ordering::Acquire) {
@@ -204,7 +204,7 @@ fn set_fatal_signal(pending: bool) {
             bindings::allow_signal(sig);
             bindings::do_send_sig_info(
                 sig,
-                1 as *mut bindings::kernel_siginfo,
+                core::ptr::dangling_mut::<bindings::kernel_siginfo>(),
                 cur,
                 bindings::pid_type_PIDTYPE_PID,
             );

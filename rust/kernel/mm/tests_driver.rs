@@ -216,10 +216,10 @@ impl TestFile {
         // `release` trampoline on the last `fput`.
         let file = unsafe {
             bindings::anon_inode_getfile(
-                crate::c_str!("rust-mm-test-dev").as_ptr().cast(),
+                crate::str::CStrExt::as_char_ptr(crate::c_str!("rust-mm-test-dev")),
                 MiscDeviceRegistration::<TestDev>::fops(),
-                private as *mut _,
-                bindings::O_RDWR as _,
+                private.cast(),
+                bindings::O_RDWR as i32,
             )
         };
         if file.is_null() || (file as usize) >= (-4095isize) as usize {
@@ -253,10 +253,10 @@ fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
     let ret = unsafe {
         bindings::vm_mmap(
             f.file,
-            addr as _,
-            (pages * PAGE_SIZE) as _,
-            PROT_RW as _,
-            (kind | bindings::MAP_FIXED) as _,
+            addr as usize,
+            (pages * PAGE_SIZE) as usize,
+            PROT_RW as usize,
+            (kind | bindings::MAP_FIXED) as usize,
             0,
         )
     };
@@ -351,10 +351,10 @@ fn open_close_trampolines_count_references() -> TestResult {
     let ret = unsafe {
         bindings::vm_mmap(
             core::ptr::null_mut(),
-            (D.0 + PAGE_SIZE) as _,
-            PAGE_SIZE as _,
-            PROT_RW as _,
-            (bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED) as _,
+            (D.0 + PAGE_SIZE) as usize,
+            PAGE_SIZE as usize,
+            PROT_RW as usize,
+            (bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED) as usize,
             0,
         )
     };
@@ -488,7 +488,7 @@ fn pfnmap_pfn_mkwrite_and_access() -> TestResult {
     let n = unsafe {
         bindings::access_remote_vm(
             t.mm.as_raw(),
-            (D.0 + PAGE_SIZE) as _,
+            (D.0 + PAGE_SIZE) as usize,
             b.as_mut_ptr().cast(),
             1,
             0,

@@ -18,7 +18,7 @@ use crate::{
 fn gup_pfn(addr: usize) -> core::result::Result<usize, TestError> {
     let mut page = core::ptr::null_mut();
     // SAFETY: The current kthread uses the test mm; one page pointer slot is provided.
-    let n = unsafe { bindings::get_user_pages_fast(addr as _, 1, 0, &mut page) };
+    let n = unsafe { bindings::get_user_pages_fast(addr as usize, 1, 0, &mut page) };
     kunit_check_eq!(n, 1);
     // SAFETY: `page` holds a reference from GUP, dropped right after reading the pfn.
     let pfn = unsafe { bindings::page_to_pfn(page) };
@@ -35,8 +35,8 @@ impl ShmemFile {
         // SAFETY: FFI call with a valid name.
         let f = unsafe {
             bindings::shmem_file_setup(
-                crate::c_str!("rust-mm-test").as_ptr().cast(),
-                (pages * PAGE_SIZE) as _,
+                crate::str::CStrExt::as_char_ptr(crate::c_str!("rust-mm-test")),
+                (pages * PAGE_SIZE) as i64,
                 // An empty flag set (no `VM_NORESERVE`) is all zeroes.
                 core::mem::zeroed(),
             )
@@ -137,9 +137,9 @@ fn mprotect(addr: usize, len: usize, prot: u32) -> TestResult {
     }
     // SAFETY: All-zero is a valid `pt_regs`; the syscall reads its arguments from it.
     let mut regs: bindings::pt_regs = unsafe { core::mem::zeroed() };
-    regs.di = addr as _;
-    regs.si = len as _;
-    regs.dx = prot as _;
+    regs.di = addr as usize;
+    regs.si = len as usize;
+    regs.dx = prot as usize;
     // SAFETY: The current kthread uses the test mm, which the syscall changes; `regs` is valid.
     let ret = unsafe { __x64_sys_mprotect(&regs) };
     kunit_check_eq!(ret, 0);

@@ -100,7 +100,7 @@ impl VmaPfnMap {
         // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
         // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
         VmFaultResult::from_raw(unsafe {
-            bindings::vmf_insert_pfn(self.as_ptr(), addr as _, pfn as _)
+            bindings::vmf_insert_pfn(self.as_ptr(), addr as usize, pfn as usize)
         })
     }
 }
@@ -115,7 +115,7 @@ impl VmaRef {
         let cow = unsafe { bindings::vma_is_cow_mapping(self.as_ptr()) };
         if f & flags::PFNMAP != 0 && f & flags::MIXEDMAP == 0 && !cow {
             // SAFETY: Transparent wrapper. INVARIANT: checked just above.
-            Some(unsafe { &*(self as *const VmaRef).cast::<VmaPfnMap>() })
+            Some(unsafe { &*core::ptr::from_ref(self).cast::<VmaPfnMap>() })
         } else {
             None
         }
@@ -126,7 +126,7 @@ impl VmaRef {
     pub fn as_mixedmap_vma(&self) -> Option<&VmaMixedMap> {
         if self.flags() & flags::MIXEDMAP != 0 {
             // SAFETY: Transparent wrapper. INVARIANT: the flag was just checked.
-            Some(unsafe { &*(self as *const VmaRef).cast::<VmaMixedMap>() })
+            Some(unsafe { &*core::ptr::from_ref(self).cast::<VmaMixedMap>() })
         } else {
             None
         }
@@ -159,7 +159,7 @@ impl VmaRef {
         }
         // SAFETY: The VMA is stable (type invariant of `VmaRef`), not hugetlb, and the range is
         // page aligned and lies inside it.
-        unsafe { bindings::zap_vma_range(self.as_ptr(), address as _, size as _) };
+        unsafe { bindings::zap_vma_range(self.as_ptr(), address as usize, size as usize) };
         Ok(())
     }
 }
@@ -169,6 +169,10 @@ impl VmaMixedMap {
     ///
     /// Installing needs the mmap or VMA lock ([`InstallAllowed`]); it may allocate page tables
     /// and sleep. `EINVAL` if `addr` is outside the VMA, `EBUSY` if an entry is already there.
+    ///
+    /// Differs from upstream's `vm_insert_page(&self, address, page)` by the token: installing
+    /// through a VMA that only an rmap lock keeps stable, or under a spinlock, does not compile
+    /// (`process_addrs.rst`, "Page tables": installing needs the mmap or VMA lock).
     pub fn vm_insert_page<L: InstallAllowed>(
         &self,
         _ctx: &mut Ctx<'_, L>,
@@ -180,7 +184,7 @@ impl VmaMixedMap {
         }
         // SAFETY: The VMA is stable under the mmap or VMA lock proven by the token, has
         // `VM_MIXEDMAP` (type invariant) and `addr` lies inside it.
-        to_result(unsafe { bindings::vm_insert_page(self.as_ptr(), addr as _, page.as_ptr()) })
+        to_result(unsafe { bindings::vm_insert_page(self.as_ptr(), addr, page.as_ptr()) })
     }
 
     /// Maps page frame `pfn` at `addr` (`vmf_insert_mixed`): as a normal page if `pfn` has a
@@ -201,7 +205,7 @@ impl VmaMixedMap {
         }
         // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
         VmFaultResult::from_raw(unsafe {
-            bindings::vmf_insert_mixed(self.as_ptr(), addr as _, pfn as _)
+            bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn)
         })
     }
 }
@@ -223,6 +227,11 @@ pub mod kind {
 /// Only the changes a driver may make are offered. The mapping kind is a type state `K`:
 /// `VM_MIXEDMAP` and `VM_PFNMAP` exclude each other, so [`VmaNew::set_mixedmap`] and
 /// [`VmaNew::set_pfnmap`] exist only before either was chosen and consume the handle.
+///
+/// Upstream passes `&VmaNew` and `set_mixedmap(&self)` returns `&VmaMixedMap`; here the handle is
+/// a value so that the kind is chosen once and `vm_ops` are installed once
+/// ([`VmaNew::set_vm_ops`] consumes it), which lets the `mmap` trampoline release the private
+/// data if `mmap` fails afterwards.
 ///
 /// # Invariants
 ///
@@ -284,7 +293,7 @@ impl<'a, K> VmaNew<'a, K> {
     fn set(&self, f: super::virt::vm_flags_t) {
         // SAFETY: The mmap write lock is held (type invariant); `vm_flags_set` write-locks the
         // VMA itself.
-        unsafe { bindings::vm_flags_set(self.vma.as_ptr(), f as _) };
+        unsafe { bindings::vm_flags_set(self.vma.as_ptr(), f) };
     }
 
     /// Sets `VM_DONTCOPY`: the mapping is not inherited by `fork`.
@@ -332,7 +341,7 @@ impl<'a, K> VmaNew<'a, K> {
         }
         // SAFETY: The mmap write lock is held (type invariant); `vm_flags_clear` write-locks the
         // VMA itself. The VMA is not yet in the tree, so no `i_mmap_writable` count is taken yet.
-        unsafe { bindings::vm_flags_clear(self.vma.as_ptr(), may as _) };
+        unsafe { bindings::vm_flags_clear(self.vma.as_ptr(), may) };
         Ok(())
     }
 
@@ -361,7 +370,7 @@ impl<'a, K> VmaNew<'a, K> {
         // SAFETY: The mmap write lock is held and the VMA is not yet visible.
         unsafe {
             (*self.vma.as_ptr()).vm_page_prot = bindings::pgprot_t {
-                pgprot: prot.0 as _,
+                pgprot: prot.0 as bindings::pgprotval_t,
             }
         };
     }
@@ -393,14 +402,16 @@ impl<K> core::ops::Deref for VmaNew<'_, K> {
 }
 
 mod private {
-    pub trait Sealed {}
+    /// Sealed per owner type: `VmaData<O>` is implemented only by `Arc<O>` and `OwnerRef<O>`,
+    /// so no driver can pair an owner type of its own with a data type of ours.
+    pub trait Sealed<O> {}
 }
 
 /// How a VMA of ours refers to its owner (`vm_private_data`): [`Arc<O>`], a counted reference
 /// that every copy of the VMA takes and its `close` drops, or [`OwnerRef<O>`], an uncounted
 /// pointer to an owner that outlives the VMAs. Sealed: the trampolines rely on exactly these
 /// two behaviours.
-pub trait VmaData<O>: private::Sealed + Send + Sync + Sized {
+pub trait VmaData<O>: private::Sealed<O> + Send + Sync + Sized {
     /// Whether copies of a VMA take a reference (`open`) that `close` drops.
     #[doc(hidden)]
     const COUNTED: bool;
@@ -427,7 +438,7 @@ pub trait VmaData<O>: private::Sealed + Send + Sync + Sized {
     unsafe fn release(owner: *const O);
 }
 
-impl<O: Send + Sync + 'static> private::Sealed for Arc<O> {}
+impl<O: Send + Sync + 'static> private::Sealed<O> for Arc<O> {}
 
 impl<O: Send + Sync + 'static> VmaData<O> for Arc<O> {
     const COUNTED: bool = true;
@@ -482,7 +493,7 @@ impl<O> OwnerRef<O> {
     }
 }
 
-impl<O: Sync> private::Sealed for OwnerRef<O> {}
+impl<O: Sync> private::Sealed<O> for OwnerRef<O> {}
 
 impl<O: Sync> VmaData<O> for OwnerRef<O> {
     const COUNTED: bool = false;
@@ -797,7 +808,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         // INVARIANT: The mmap read lock is held.
         let mut ctx = Ctx::<MmapLock>::make();
         match T::access(data, vma_ref, &mut ctx, addr, buf, write != 0) {
-            Ok(n) => n.min(len) as _,
+            Ok(n) => n.min(len) as core::ffi::c_int,
             Err(e) => Error::to_errno(e),
         }
     }

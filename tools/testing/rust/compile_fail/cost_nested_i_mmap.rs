@@ -10,12 +10,12 @@
 
 use kernel::bindings;
 use kernel::fs::File;
-use kernel::mm::{order::Ctx, order::Unlocked, MmWithUser};
+use kernel::mm::{order::Ctx, order::Unlocked, rmap::AddressSpace, MmWithUser};
 
 #[no_mangle]
 fn nested_with_tokens(mm: &MmWithUser, file: &File, ctx: &mut Ctx<'_, Unlocked>) {
     let (_mmap, mut ctx) = mm.mmap_read_lock(ctx);
-    let (_i_mmap, _ctx) = file.mapping().i_mmap_lock_read(&mut ctx);
+    let (_i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
 }
 
 #[no_mangle]
@@ -25,7 +25,7 @@ fn nested_raw_calls(mm: &MmWithUser, file: &File, _no_token: &mut ()) {
     unsafe {
         bindings::mmap_read_lock(mm);
         bindings::mmap_assert_locked(mm);
-        let mapping = bindings::rust_mm_file_mapping(file.as_raw());
+        let mapping = (*file.as_ptr()).f_mapping;
         bindings::i_mmap_lock_read(mapping);
         bindings::i_mmap_unlock_read(mapping);
         bindings::mmap_read_unlock(mm);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", the warning below the
-//       lock-state table (mmap lock after a VMA read lock can deadlock). Reusing the outer
-//       (unlocked) token while the VMA read guard lives would bypass the order check.
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", the warning below the lock-state table
+//       (mmap lock after a VMA read lock can deadlock). Reusing the outer (unlocked) token while
+//       the VMA read guard lives would bypass the order check.
 // expect-error: E0499
 // expect-message: cannot borrow `ctx` as mutable more than once at a time
 //

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", the warning below the
-//       lock-state table: "While it's possible to obtain a VMA lock while holding an mmap read
-//       lock, attempting to do the reverse is invalid as it can result in deadlock".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", the warning below the lock-state table:
+//       "While it's possible to obtain a VMA lock while holding an mmap read lock, attempting to do
+//       the reverse is invalid as it can result in deadlock".
 // expect-error: E0277
 // expect-message: the trait bound `VmaLock: Before<MmapLock>` is not satisfied
 //

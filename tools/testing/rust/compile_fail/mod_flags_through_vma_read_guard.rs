@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", lock-state table, row
-//       "- R -": a VMA read lock makes the VMA stable and readable, "Write most? N"; table "Core
-//       fields": `__vm_flags` is written with "mmap write, VMA write".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", lock-state table, row "- R -": a VMA read
+//       lock makes the VMA stable and readable, "Write most? N"; table "Core fields": `__vm_flags`
+//       is written with "mmap write, VMA write".
 // expect-error: E0599
 // expect-message: no method named `mod_flags` found for struct `VmaReadGuard<'_>`
 //

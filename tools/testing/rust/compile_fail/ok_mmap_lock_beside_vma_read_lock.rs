@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", the warning below the
-//       lock-state table (mmap lock after a VMA read lock can deadlock).
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", the warning below the lock-state table
+//       (mmap lock after a VMA read lock can deadlock).
 //
 //! Control: the parent token is reused for the mmap read lock once the VMA read lock is
 //! released.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", the warning below the
-//       lock-state table: "it's possible to obtain a VMA lock while holding an mmap read lock".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", the warning below the lock-state table:
+//       "it's possible to obtain a VMA lock while holding an mmap read lock".
 //
 //! Control: the same two locks in the documented order, mmap read lock first.
 #![allow(dead_code)]

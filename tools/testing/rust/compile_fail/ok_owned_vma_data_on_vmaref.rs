@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // rule: Documentation/mm/process_addrs.rst, "Core fields": `vm_private_data` is "handled by
-//       driver"; check `vm_ops` before using it.
+//       driver"; check `vm_ops` and the owner before using it.
 //
-//! Control: the VMA looked up by address goes through `VmOpsTable::owns` before `data()`.
+//! Control: the VMA looked up by address goes through `VmOpsTable::owns` before `owner()`.
 #![allow(dead_code)]
 
 use kernel::{
@@ -14,7 +14,18 @@ use kernel::{
     },
     prelude::*,
     sync::Arc,
+    ModuleMetadata,
 };
+
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
 
 struct Buffer {
     len: usize,
@@ -24,15 +35,16 @@ struct BufferVma;
 
 #[vtable]
 impl VmOperations for BufferVma {
+    type Owner = Buffer;
     type Data = Arc<Buffer>;
 }
 
 static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
 
-fn buffer_len(mm: &MmWithUser, addr: usize) -> Option<usize> {
+fn buffer_len(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    let vma = VM_OPS.owns(mmap.vma_lookup(addr)?)?;
-    Some(vma.data().len)
+    let vma = VM_OPS.owns(mmap.vma_lookup(addr)?, buf)?;
+    Some(vma.owner().len)
 }

@@ -13,8 +13,19 @@ use kernel::{
     },
     page::Page,
     prelude::*,
-    sync::{Arc, ArcBorrow},
+    sync::Arc,
+    ModuleMetadata,
 };
+
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
 
 struct Buffer {
     page: Page,
@@ -24,9 +35,10 @@ struct BufferVma;
 
 #[vtable]
 impl VmOperations for BufferVma {
+    type Owner = Buffer;
     type Data = Arc<Buffer>;
 
-    fn fault(buf: ArcBorrow<'_, Buffer>, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn fault(buf: &Buffer, vmf: &mut VmFault<'_>) -> VmFaultResult {
         let Some(vma) = vmf.vma().as_mixedmap_vma() else {
             return VmFaultResult::SIGBUS;
         };

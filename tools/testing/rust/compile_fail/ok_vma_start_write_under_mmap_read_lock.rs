@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks": "you must obtain an
-//       mmap **write** lock **first** in order to obtain a VMA **write** lock".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage": "you must obtain an mmap **write** lock
+//       **first** in order to obtain a VMA **write** lock".
 //
 //! Control: write-locking a VMA under the mmap write lock.
 #![allow(dead_code)]

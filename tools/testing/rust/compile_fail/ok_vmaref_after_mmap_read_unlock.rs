@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks": obtain an mmap read
-//       lock, "unlocking it with a matching mmap_read_unlock when you're done with the VMA".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage": obtain an mmap read lock, "unlocking it
+//       with a matching mmap_read_unlock when you're done with the VMA".
 //
 //! Control: reading a VMA, then releasing the mmap read lock.
 #![allow(dead_code)]

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks": read the VMA under a
-//       VMA read lock or, on failure, the mmap read lock ("fall-back logic is required").
+// rule: Documentation/mm/process_addrs.rst, "Lock usage": read the VMA under a VMA read lock or, on
+//       failure, the mmap read lock ("fall-back logic is required").
 //
 //! Control: a `&VmaRef` of a `StableVma` used before the `StableVma` is dropped.
 #![allow(dead_code)]

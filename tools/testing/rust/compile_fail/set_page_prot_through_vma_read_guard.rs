@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks", lock-state table, row
-//       "- R -": "Write most? N"; table "Core fields": `vm_page_prot` is written with "mmap
-//       write, VMA write".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage", lock-state table, row "- R -": "Write
+//       most? N"; table "Core fields": `vm_page_prot` is written with "mmap write, VMA write".
 // expect-error: E0599
 // expect-message: no method named `set_page_prot` found for struct `VmaReadGuard<'_>`
 //

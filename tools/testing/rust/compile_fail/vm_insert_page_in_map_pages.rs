@@ -6,6 +6,7 @@
 //       sleep, so `map_pages` (token at `PageTableLock` level) cannot call it.
 // expect-error: E0277
 // expect-message: the trait bound `PageTableLock: InstallAllowed` is not satisfied
+// expect-message: required by a bound in `VmaMixedMap::vm_insert_page`
 //
 //! Compile-fail case: `vm_insert_page` inside a `VmOperations::map_pages` implementation.
 #![allow(dead_code)]
@@ -18,8 +19,19 @@ use kernel::{
     },
     page::Page,
     prelude::*,
-    sync::{Arc, ArcBorrow},
+    sync::Arc,
+    ModuleMetadata,
 };
+
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
 
 struct Buffer {
     page: Page,
@@ -29,10 +41,11 @@ struct BufferVma;
 
 #[vtable]
 impl VmOperations for BufferVma {
+    type Owner = Buffer;
     type Data = Arc<Buffer>;
 
     fn map_pages(
-        buf: ArcBorrow<'_, Buffer>,
+        buf: &Buffer,
         vmf: &VmFault<'_>,
         ctx: &mut Ctx<'_, PageTableLock>,
         _start_pgoff: usize,

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks": to read VMA fields or
-//       keep the VMA stable, obtain an mmap read lock, "unlocking it with a matching
-//       mmap_read_unlock when you're done with the VMA".
+// rule: Documentation/mm/process_addrs.rst, "Lock usage": to read VMA fields or keep the VMA
+//       stable, obtain an mmap read lock, "unlocking it with a matching mmap_read_unlock when
+//       you're done with the VMA".
 // expect-error: E0505
 // expect-message: cannot move out of `mmap` because it is borrowed
 //

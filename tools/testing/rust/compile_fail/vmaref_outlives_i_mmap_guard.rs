@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Terminology" (rmap locks) and "Using address space
-//       locks": a VMA reached through the reverse mapping is stable only while the
-//       i_mmap_rwsem is held.
+// rule: Documentation/mm/process_addrs.rst, "Terminology" (rmap locks) and "Lock usage": a VMA
+//       reached through the reverse mapping is stable only while the i_mmap_rwsem is held.
 // expect-error: E0505
 // expect-message: cannot move out of `i_mmap` because it is borrowed
 //

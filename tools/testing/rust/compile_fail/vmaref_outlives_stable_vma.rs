@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// rule: Documentation/mm/process_addrs.rst, "Using address space locks": read the VMA under a
-//       VMA read lock or, on failure, the mmap read lock ("fall-back logic is required"); the
-//       VMA is stable only while whichever lock was taken is held.
+// rule: Documentation/mm/process_addrs.rst, "Lock usage": read the VMA under a VMA read lock or, on
+//       failure, the mmap read lock ("fall-back logic is required"); the VMA is stable only while
+//       whichever lock was taken is held.
 // expect-error: E0505
 // expect-message: cannot move out of `vma` because it is borrowed
 //

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // rule: Documentation/mm/process_addrs.rst, "Page tables": zapping needs only a stable VMA, but
-//       zap_vma_range() takes the PTE locks itself and may sleep (cond_resched, TLB
-//       gather), so it must not run under a PTE spinlock ("Page table locking details").
+//       zap_vma_range() takes the PTE locks itself and may sleep (cond_resched, TLB gather), so it
+//       must not run under a PTE spinlock ("Page table locking details").
 // expect-error: E0277
 // expect-message: the trait bound `PageTableLock: Sleepable` is not satisfied
 //
