@@ -204,7 +204,8 @@ fn set_fatal_signal(pending: bool) {
             bindings::allow_signal(sig);
             bindings::do_send_sig_info(
                 sig,
-                core::ptr::dangling_mut::<bindings::kernel_siginfo>(),
+                // `SEND_SIG_PRIV`: the value 1, not a pointer.
+                core::ptr::without_provenance_mut::<bindings::kernel_siginfo>(1),
                 cur,
                 bindings::pid_type_PIDTYPE_PID,
             );
