@@ -6,6 +6,11 @@ set -euo pipefail
 KCONF="$REPO/scripts/rust_mm.kunitconfig"
 build_lock
 mkdir -p "$BUILD"
+if [ "${NOINLINE:-0}" = 1 ]; then
+	# The same kernel with the C helpers called out of line (for make bench NOINLINE=1).
+	sed 's/^CONFIG_RUST_INLINE_HELPERS=y$/# CONFIG_RUST_INLINE_HELPERS is not set/' "$KCONF" >"$BUILD/.kunitconfig.want"
+	KCONF="$BUILD/.kunitconfig.want"
+fi
 # Every option we ask for must be in .config (a make run with another rustc
 # can silently turn CONFIG_RUST off, so this is checked every time).
 config_ok() {

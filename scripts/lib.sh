@@ -40,3 +40,5 @@ if [ -n "${KDIR:-}" ]; then
 	TREE="$CACHE/tree-kdir"
 	BUILD="$CACHE/build-kdir"
 fi
+# NOINLINE=1: a second build directory whose kernel calls the C helpers out of line.
+if [ "${NOINLINE:-0}" = 1 ]; then BUILD="$BUILD-noinline"; fi

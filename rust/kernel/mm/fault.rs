@@ -29,16 +29,16 @@ impl VmFaultResult {
     /// The handler set the page to map ([`VmFault::set_page`]); the core maps it.
     pub const DONE: Self = Self(0);
     /// The handler installed the entry itself (`VM_FAULT_NOPAGE`).
-    pub const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE as u32);
+    pub const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE);
     /// The returned page is locked (`VM_FAULT_LOCKED`; allowed for `fault` and `page_mkwrite`
     /// per the VFS table "can return with page locked").
-    pub const LOCKED: Self = Self(bindings::vm_fault_reason_VM_FAULT_LOCKED as u32);
+    pub const LOCKED: Self = Self(bindings::vm_fault_reason_VM_FAULT_LOCKED);
     /// Bad access: the task gets `SIGBUS` (`VM_FAULT_SIGBUS`).
-    pub const SIGBUS: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGBUS as u32);
+    pub const SIGBUS: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGBUS);
     /// Out of memory (`VM_FAULT_OOM`).
-    pub const OOM: Self = Self(bindings::vm_fault_reason_VM_FAULT_OOM as u32);
+    pub const OOM: Self = Self(bindings::vm_fault_reason_VM_FAULT_OOM);
     /// Segmentation fault (`VM_FAULT_SIGSEGV`).
-    pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV as u32);
+    pub const SIGSEGV: Self = Self(bindings::vm_fault_reason_VM_FAULT_SIGSEGV);
 
     /// Wraps a `vm_fault_t` returned by a C insert function.
     #[inline]

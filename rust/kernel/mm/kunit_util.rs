@@ -50,7 +50,7 @@ pub(crate) fn report(result: TestResult) -> TestResult {
     let comment = unsafe { &mut (*test).status_comment };
     let n = reason.to_bytes().len().min(comment.len() - 1);
     for (dst, src) in comment.iter_mut().zip(&reason.to_bytes()[..n]) {
-        *dst = *src as u8;
+        *dst = *src;
     }
     comment[n] = 0;
     // SAFETY: As above; KUnit reads the status after the case returns.

@@ -196,7 +196,7 @@ impl<'a> PteGuard<'a> {
         // SAFETY: As above, the PMD table stays allocated. `pte_offset_map_lock` re-reads the PMD
         // entry and returns NULL if it is not (or no longer) a PTE table. The token shows that no
         // lock after the PTE lock is held.
-        let pte = unsafe { bindings::pte_offset_map_lock(mm, pmd.as_ptr(), addr as usize, &mut ptl) };
+        let pte = unsafe { bindings::pte_offset_map_lock(mm, pmd.as_ptr(), addr, &mut ptl) };
         let base = NonNull::new(pte)?;
         // INVARIANT: `pte_offset_map_lock` returned the entry for `addr`, locked with `ptl`.
         Some((
@@ -276,7 +276,7 @@ impl<'a> PteGuard<'a> {
     pub fn clear_young(&mut self) -> bool {
         // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
         unsafe {
-            bindings::ptep_clear_flush_young(self.vma.as_ptr(), self.addr as usize, self.ptep.as_ptr())
+            bindings::ptep_clear_flush_young(self.vma.as_ptr(), self.addr, self.ptep.as_ptr())
         }
     }
 

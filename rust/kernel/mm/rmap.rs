@@ -215,14 +215,10 @@ impl<'a> Iterator for IMmapIter<'a> {
                 if self.next.is_null() {
                     return None;
                 }
-                bindings::mapping_rmap_tree_iter_next(self.next, self.first as usize, self.last as usize)
+                bindings::mapping_rmap_tree_iter_next(self.next, self.first, self.last)
             } else {
                 self.started = true;
-                bindings::mapping_rmap_tree_iter_first(
-                    self.mapping,
-                    self.first as usize,
-                    self.last as usize,
-                )
+                bindings::mapping_rmap_tree_iter_first(self.mapping, self.first, self.last)
             }
         };
         // SAFETY: VMAs in the locked tree are stable while the guard lives.

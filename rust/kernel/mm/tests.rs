@@ -60,8 +60,8 @@ impl TestMm {
         let ret = unsafe {
             bindings::vm_mmap(
                 core::ptr::null_mut(),
-                addr as usize,
-                len as usize,
+                addr,
+                len,
                 prot as usize,
                 flags as usize,
                 0,
@@ -86,11 +86,11 @@ impl TestMm {
         let ret = unsafe {
             bindings::vm_mmap(
                 file,
-                addr as usize,
-                len as usize,
+                addr,
+                len,
                 PROT_RW as usize,
                 flags as usize,
-                (pgoff * PAGE_SIZE) as usize,
+                pgoff * PAGE_SIZE,
             )
         };
         kunit_check_eq!(ret as usize, addr);

@@ -253,8 +253,8 @@ fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
     let ret = unsafe {
         bindings::vm_mmap(
             f.file,
-            addr as usize,
-            (pages * PAGE_SIZE) as usize,
+            addr,
+            pages * PAGE_SIZE,
             PROT_RW as usize,
             (kind | bindings::MAP_FIXED) as usize,
             0,
@@ -351,8 +351,8 @@ fn open_close_trampolines_count_references() -> TestResult {
     let ret = unsafe {
         bindings::vm_mmap(
             core::ptr::null_mut(),
-            (D.0 + PAGE_SIZE) as usize,
-            PAGE_SIZE as usize,
+            D.0 + PAGE_SIZE,
+            PAGE_SIZE,
             PROT_RW as usize,
             (bindings::MAP_PRIVATE | bindings::MAP_ANONYMOUS | bindings::MAP_FIXED) as usize,
             0,
@@ -486,13 +486,7 @@ fn pfnmap_pfn_mkwrite_and_access() -> TestResult {
     let mut b = [0u8; 1];
     // SAFETY: The mm is live; `b` is a kernel buffer of one byte.
     let n = unsafe {
-        bindings::access_remote_vm(
-            t.mm.as_raw(),
-            (D.0 + PAGE_SIZE) as usize,
-            b.as_mut_ptr().cast(),
-            1,
-            0,
-        )
+        bindings::access_remote_vm(t.mm.as_raw(), D.0 + PAGE_SIZE, b.as_mut_ptr().cast(), 1, 0)
     };
     kunit_check_eq!(n, 1);
     kunit_check_eq!(b[0], 9);

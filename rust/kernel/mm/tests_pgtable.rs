@@ -18,7 +18,7 @@ use crate::{
 fn gup_pfn(addr: usize) -> core::result::Result<usize, TestError> {
     let mut page = core::ptr::null_mut();
     // SAFETY: The current kthread uses the test mm; one page pointer slot is provided.
-    let n = unsafe { bindings::get_user_pages_fast(addr as usize, 1, 0, &mut page) };
+    let n = unsafe { bindings::get_user_pages_fast(addr, 1, 0, &mut page) };
     kunit_check_eq!(n, 1);
     // SAFETY: `page` holds a reference from GUP, dropped right after reading the pfn.
     let pfn = unsafe { bindings::page_to_pfn(page) };
@@ -137,8 +137,8 @@ fn mprotect(addr: usize, len: usize, prot: u32) -> TestResult {
     }
     // SAFETY: All-zero is a valid `pt_regs`; the syscall reads its arguments from it.
     let mut regs: bindings::pt_regs = unsafe { core::mem::zeroed() };
-    regs.di = addr as usize;
-    regs.si = len as usize;
+    regs.di = addr;
+    regs.si = len;
     regs.dx = prot as usize;
     // SAFETY: The current kthread uses the test mm, which the syscall changes; `regs` is valid.
     let ret = unsafe { __x64_sys_mprotect(&regs) };

@@ -99,9 +99,7 @@ impl VmaPfnMap {
         }
         // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
         // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
-        VmFaultResult::from_raw(unsafe {
-            bindings::vmf_insert_pfn(self.as_ptr(), addr as usize, pfn as usize)
-        })
+        VmFaultResult::from_raw(unsafe { bindings::vmf_insert_pfn(self.as_ptr(), addr, pfn) })
     }
 }
 
@@ -159,7 +157,7 @@ impl VmaRef {
         }
         // SAFETY: The VMA is stable (type invariant of `VmaRef`), not hugetlb, and the range is
         // page aligned and lies inside it.
-        unsafe { bindings::zap_vma_range(self.as_ptr(), address as usize, size as usize) };
+        unsafe { bindings::zap_vma_range(self.as_ptr(), address, size) };
         Ok(())
     }
 }
@@ -204,9 +202,7 @@ impl VmaMixedMap {
             return VmFaultResult::SIGBUS;
         }
         // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
-        VmFaultResult::from_raw(unsafe {
-            bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn)
-        })
+        VmFaultResult::from_raw(unsafe { bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn) })
     }
 }
 
