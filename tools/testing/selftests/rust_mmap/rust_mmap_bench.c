@@ -7,7 +7,9 @@
  * Each round measures every operation once per device, the devices
  * interleaved (and their order alternating) so that drift in the machine
  * hits both alike. Printed are the medians over the rounds, in nanoseconds
- * per operation, and the Rust/C ratio:
+ * per operation, the Rust/C ratio and, as the noise floor of that ratio,
+ * the C/C ratio of a second, independent series of the C device measured the
+ * same way in the same rounds:
  *
  *   fault     touching one page of a fresh 256-page mapping of a fresh
  *             buffer (page allocation + vm_insert_page), per page
@@ -53,6 +55,7 @@ struct device {
 static struct device devices[] = {
 	{ .path = "/dev/rust-mmap" },
 	{ .path = "/dev/c-mmap" },
+	{ .path = "/dev/c-mmap" },	/* the C/C noise series */
 };
 
 static double now_ns(void)
@@ -158,7 +161,7 @@ static double median(double *v, int n)
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 30;
-	struct device *rust = &devices[0], *c = &devices[1];
+	struct device *rust = &devices[0], *c = &devices[1], *c2 = &devices[2];
 	int ndev = ARRAY_SIZE(devices);
 
 	if (rounds < 1 || rounds > MAX_ROUNDS) {
@@ -190,11 +193,13 @@ int main(int argc, char **argv)
 		printf("rust_mmap_bench: %s is missing: C numbers only\n", rust->path);
 	if (!c->present)
 		printf("rust_mmap_bench: %s is missing: Rust numbers only\n", c->path);
-	printf("%-22s %14s %14s %8s\n", "operation", "rust-mmap", "c-mmap", "rust/c");
+	printf("%-22s %14s %14s %8s %8s\n", "operation", "rust-mmap", "c-mmap", "rust/c",
+	       "c/c");
 	for (int op = 0; op < NOPS; op++) {
 		double mr = rust->present ? median(rust->samples[op], rounds) : 0;
 		double mc = c->present ? median(c->samples[op], rounds) : 0;
-		char rs[32] = "-", cs[32] = "-", ratio[32] = "-";
+		double mc2 = c2->present ? median(c2->samples[op], rounds) : 0;
+		char rs[32] = "-", cs[32] = "-", ratio[32] = "-", noise[32] = "-";
 
 		if (rust->present)
 			snprintf(rs, sizeof(rs), "%.0f", mr);
@@ -202,7 +207,9 @@ int main(int argc, char **argv)
 			snprintf(cs, sizeof(cs), "%.0f", mc);
 		if (rust->present && c->present && mc > 0)
 			snprintf(ratio, sizeof(ratio), "%.2f", mr / mc);
-		printf("%-22s %14s %14s %8s\n", op_names[op], rs, cs, ratio);
+		if (c->present && mc > 0)
+			snprintf(noise, sizeof(noise), "%.2f", mc2 / mc);
+		printf("%-22s %14s %14s %8s %8s\n", op_names[op], rs, cs, ratio, noise);
 	}
 	return 0;
 }
