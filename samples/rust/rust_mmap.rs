@@ -83,11 +83,16 @@ impl VmOperations for RustMmapVma {
             Some(page) => vmf.insert_page(page),
             None => Err(ENOMEM),
         };
-        // Count only the faults that inserted the page (not those that lost a race).
-        if res.is_ok() {
-            buf.faults.fetch_add(1, Ordering::Relaxed);
+        match res {
+            Ok(done) => {
+                // Count only the faults that inserted the page (not those that lost a race).
+                if !done.raced() {
+                    buf.faults.fetch_add(1, Ordering::Relaxed);
+                }
+                done.into()
+            }
+            Err(e) => VmFaultResult::from_error(e),
         }
-        VmFaultResult::from_insert(res)
     }
 }
 

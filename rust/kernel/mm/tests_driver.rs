@@ -14,7 +14,7 @@ use crate::{
     miscdevice::{MiscDevice, MiscDeviceRegistration},
     mm::kunit_util::{kunit_check, kunit_check_eq, mm_suite, TestError, TestResult},
     mm::{
-        fault::{VmFault, VmFaultResult},
+        fault::{Proceed, VmFault, VmFaultResult},
         order::{Ctx, MmapLock},
         pgtable::PteGuard,
         rmap::AddressSpace,
@@ -41,11 +41,21 @@ fn live() -> usize {
     LIVE.load(Ordering::Relaxed)
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum SetPage {
+    No,
+    Yes,
+    ThenSigbus,
+}
+
 struct Buf {
     /// Map with `VM_PFNMAP` + `vmf_insert_pfn` instead of `VM_MIXEDMAP` + `vm_insert_page`.
     pfnmap: bool,
     /// Make `mmap` fail after installing the vm_ops (with `MAP_SHARED` mappings of 3 pages).
     fail_3_pages: bool,
+    /// `fault` returns the page through `set_page` (set twice: page 0, then the faulting one)
+    /// instead of inserting it; with `SetPage::ThenSigbus` it then returns SIGBUS after all.
+    set_page: SetPage,
     pages: [Page; PAGES],
     faults: AtomicUsize,
     opens: AtomicUsize,
@@ -82,11 +92,26 @@ impl VmOperations for TestVma {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
-        let res = vmf.insert_page(page);
-        if res.is_ok() {
+        if buf.set_page != SetPage::No {
             buf.faults.fetch_add(1, Ordering::Relaxed);
+            // The first page is replaced (its reference dropped) by the second call.
+            let _ = vmf.set_page(&buf.pages[0]);
+            let done = vmf.set_page(page);
+            if buf.set_page == SetPage::ThenSigbus {
+                // The trampoline drops the reference `set_page` took.
+                return VmFaultResult::SIGBUS;
+            }
+            return done;
         }
-        VmFaultResult::from_insert(res)
+        match vmf.insert_page(page) {
+            Ok(done) => {
+                if !done.raced() {
+                    buf.faults.fetch_add(1, Ordering::Relaxed);
+                }
+                done.into()
+            }
+            Err(e) => VmFaultResult::from_error(e),
+        }
     }
 }
 
@@ -112,20 +137,20 @@ impl VmOperations for TestPfnVma {
         let addr = vmf.address();
         // SAFETY: The page belongs to `buf`, which every VMA of ours keeps alive.
         let ret = unsafe { vma.vmf_insert_pfn(vmf.ctx(), addr, pfn_of(page)) };
-        if ret == VmFaultResult::NOPAGE {
+        if ret.is_nopage() {
             buf.faults.fetch_add(1, Ordering::Relaxed);
         }
         ret
     }
 
-    fn pfn_mkwrite(buf: &Buf, vmf: &mut VmFault<'_>) -> VmFaultResult {
+    fn pfn_mkwrite(buf: &Buf, vmf: &mut VmFault<'_, Proceed>) -> VmFaultResult {
         // Only write faults may get here; a read would then fail with SIGBUS and the test too.
         if !vmf.is_write() {
             return VmFaultResult::SIGBUS;
         }
         buf.pfn_mkwrites.fetch_add(1, Ordering::Relaxed);
         // Let the core make the entry writable.
-        VmFaultResult::DONE
+        vmf.proceed()
     }
 
     fn access(
@@ -195,11 +220,16 @@ impl TestFile {
     }
 
     fn with_kind(pfnmap: bool) -> core::result::Result<Self, TestError> {
+        Self::with_mode(pfnmap, SetPage::No)
+    }
+
+    fn with_mode(pfnmap: bool, set_page: SetPage) -> core::result::Result<Self, TestError> {
         let page = || Page::alloc_page(GFP_KERNEL | __GFP_ZERO).map_err(|_| TestError::Failed);
         let buf = Arc::new(
             Buf {
                 pfnmap,
                 fail_3_pages: true,
+                set_page,
                 pages: [page()?, page()?],
                 faults: AtomicUsize::new(0),
                 opens: AtomicUsize::new(0),
@@ -327,6 +357,46 @@ fn fault_trampoline_inserts_driver_page() -> TestResult {
     let pfn = pfn_of(&f.buf.pages[1]);
     kunit_check!(pte.get().is_present());
     kunit_check_eq!(pte.get().pfn(), pfn);
+    Ok(())
+}
+
+/// The reference count of a page (`page_ref_count`).
+fn page_refs(page: &Page) -> i32 {
+    // SAFETY: `page` is live; this reads its reference count once.
+    unsafe { core::ptr::read_volatile(&raw const (*page.as_ptr())._refcount.counter) }
+}
+
+fn fault_set_page_maps_the_page() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::with_mode(false, SetPage::Yes)?;
+    let before = [page_refs(&f.buf.pages[0]), page_refs(&f.buf.pages[1])];
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    user_write(D.0 + PAGE_SIZE, 9)?;
+    kunit_check_eq!(f.faults(), 1);
+    {
+        let mut root = root_ctx!();
+        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
+        kunit_check_eq!(pte.get().pfn(), pfn_of(&f.buf.pages[1]));
+    }
+    // The replaced page got its reference back; the mapped one holds the mapping's.
+    kunit_check_eq!(page_refs(&f.buf.pages[0]), before[0]);
+    kunit_check!(page_refs(&f.buf.pages[1]) > before[1]);
+    drop(t);
+    kunit_check_eq!(page_refs(&f.buf.pages[1]), before[1]);
+    Ok(())
+}
+
+fn fault_set_page_then_error_drops_the_reference() -> TestResult {
+    let _t = TestMm::new()?;
+    let f = TestFile::with_mode(false, SetPage::ThenSigbus)?;
+    let before = [page_refs(&f.buf.pages[0]), page_refs(&f.buf.pages[1])];
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    kunit_check!(user_write(D.0 + PAGE_SIZE, 1) == Err(EFAULT));
+    kunit_check_eq!(f.faults(), 1);
+    kunit_check_eq!(page_refs(&f.buf.pages[0]), before[0]);
+    kunit_check_eq!(page_refs(&f.buf.pages[1]), before[1]);
     Ok(())
 }
 
@@ -506,7 +576,7 @@ fn vmf_insert_mixed_maps_pfn() -> TestResult {
     // SAFETY: The page belongs to the file's buffer, which outlives the mapping (the mm is torn
     // down first).
     let ret = unsafe { mixed.vmf_insert_mixed(&mut ctx, D.0, pfn) };
-    kunit_check_eq!(ret, VmFaultResult::NOPAGE);
+    kunit_check!(ret.is_nopage());
     // SAFETY: As above; outside the VMA the insert is refused.
     let ret = unsafe { mixed.vmf_insert_mixed(&mut ctx, D.1, pfn) };
     kunit_check_eq!(ret, VmFaultResult::SIGBUS);
@@ -523,6 +593,8 @@ mm_suite!(
         mmap_failure_after_set_vm_ops_releases_data,
         fault_trampoline_inserts_driver_page,
         fault_trampoline_sigbus_past_buffer,
+        fault_set_page_maps_the_page,
+        fault_set_page_then_error_drops_the_reference,
         open_close_trampolines_count_references,
         owns_rejects_foreign_vmas,
         zap_forces_refault,

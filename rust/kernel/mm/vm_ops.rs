@@ -16,7 +16,7 @@ use crate::{
     bindings,
     error::{code::EINVAL, to_result, Error, Result},
     mm::{
-        fault::{VmFault, VmFaultResult},
+        fault::{Fault, Proceed, VmFault, VmFaultResult},
         order::{Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
         virt::{flags, PageProt, VmaRef},
     },
@@ -99,7 +99,7 @@ impl VmaPfnMap {
         }
         // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
         // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
-        VmFaultResult::from_raw(unsafe { bindings::vmf_insert_pfn(self.as_ptr(), addr, pfn) })
+        VmFaultResult::from_insert_raw(unsafe { bindings::vmf_insert_pfn(self.as_ptr(), addr, pfn) })
     }
 }
 
@@ -202,7 +202,7 @@ impl VmaMixedMap {
             return VmFaultResult::SIGBUS;
         }
         // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
-        VmFaultResult::from_raw(unsafe { bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn) })
+        VmFaultResult::from_insert_raw(unsafe { bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn) })
     }
 }
 
@@ -540,18 +540,20 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
     /// A VMA of ours is going away; its reference to the data is dropped afterwards.
     fn close(_owner: &Self::Owner, _vma: &VmaRef) {}
 
-    /// A not-present page was accessed.
+    /// A not-present page was accessed. The result comes from [`VmFault::set_page`],
+    /// [`VmFault::insert_page`], a `vmf_insert_*` call, or an error.
     fn fault(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
-    /// A read-only page is about to become writable (may return [`VmFaultResult::LOCKED`]).
-    fn page_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
+    /// A read-only page is about to become writable. Return [`VmFault::proceed`] to let the
+    /// core make the entry writable (the page is not locked), or an error.
+    fn page_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_, Proceed>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
-    /// A read-only PFN entry is about to become writable.
-    fn pfn_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_>) -> VmFaultResult {
+    /// A read-only PFN entry is about to become writable ([`VmFault::proceed`] or an error).
+    fn pfn_mkwrite(_owner: &Self::Owner, _vmf: &mut VmFault<'_, Proceed>) -> VmFaultResult {
         crate::build_error!(crate::error::VTABLE_DEFAULT_ERROR)
     }
 
@@ -562,7 +564,7 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
     /// so no sleeping lock or sleeping insert can be called; it claims no page-table lock.
     fn map_pages(
         _owner: &Self::Owner,
-        _vmf: &VmFault<'_>,
+        _vmf: &VmFault<'_, Proceed>,
         _ctx: &mut Ctx<'_, PageTableLock>,
         _start_pgoff: usize,
         _end_pgoff: usize,
@@ -738,10 +740,13 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// mmap or VMA read lock held.
     unsafe extern "C" fn fault(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: Called by the fault path for our VMA, with the mmap or VMA read lock held.
-        let mut f = unsafe { VmFault::from_raw(vmf) };
+        let mut f = unsafe { VmFault::<Fault>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
-        T::fault(data, &mut f).as_raw()
+        let result = T::fault(data, &mut f);
+        // SAFETY: `fault` has just returned `result` for `vmf`.
+        unsafe { VmFault::settle(vmf, result) };
+        result.as_raw()
     }
 
     /// # Safety
@@ -749,7 +754,7 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// Installed as `vm_operations_struct::page_mkwrite`: as for `fault`.
     unsafe extern "C" fn page_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: As in `fault`.
-        let mut f = unsafe { VmFault::from_raw(vmf) };
+        let mut f = unsafe { VmFault::<Proceed>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
         T::page_mkwrite(data, &mut f).as_raw()
@@ -760,7 +765,7 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// Installed as `vm_operations_struct::pfn_mkwrite`: as for `fault`.
     unsafe extern "C" fn pfn_mkwrite(vmf: *mut bindings::vm_fault) -> bindings::vm_fault_t {
         // SAFETY: As in `fault`.
-        let mut f = unsafe { VmFault::from_raw(vmf) };
+        let mut f = unsafe { VmFault::<Proceed>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
         T::pfn_mkwrite(data, &mut f).as_raw()
@@ -776,7 +781,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         end: usize,
     ) -> bindings::vm_fault_t {
         // SAFETY: As in `fault`.
-        let f = unsafe { VmFault::from_raw(vmf) };
+        let f = unsafe { VmFault::<Proceed>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
         // INVARIANT: `map_pages` runs under the RCU read lock and must not block (VFS table); a

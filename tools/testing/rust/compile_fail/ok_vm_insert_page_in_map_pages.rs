@@ -43,7 +43,14 @@ impl VmOperations for BufferVma {
             return VmFaultResult::SIGBUS;
         };
         let addr = vmf.address();
-        VmFaultResult::from_insert(vma.vm_insert_page(vmf.ctx(), addr, &buf.page))
+        if let Err(e) = vma.vm_insert_page(vmf.ctx(), addr, &buf.page) {
+            return VmFaultResult::from_error(e);
+        }
+        // The entry is there now: this finds it (`raced`) and yields the result.
+        match vmf.insert_page(&buf.page) {
+            Ok(done) => done.into(),
+            Err(e) => VmFaultResult::from_error(e),
+        }
     }
 }
 

@@ -13,7 +13,7 @@
 
 use kernel::{
     mm::{
-        fault::{VmFault, VmFaultResult},
+        fault::{Proceed, VmFault, VmFaultResult},
         order::{Ctx, PageTableLock},
         vm_ops::{VmOperations, VmOpsTable},
     },
@@ -46,7 +46,7 @@ impl VmOperations for BufferVma {
 
     fn map_pages(
         buf: &Buffer,
-        vmf: &VmFault<'_>,
+        vmf: &VmFault<'_, Proceed>,
         ctx: &mut Ctx<'_, PageTableLock>,
         _start_pgoff: usize,
         _end_pgoff: usize,
@@ -54,7 +54,10 @@ impl VmOperations for BufferVma {
         let Some(vma) = vmf.vma().as_mixedmap_vma() else {
             return VmFaultResult::SIGBUS;
         };
-        VmFaultResult::from_insert(vma.vm_insert_page(ctx, vmf.address(), &buf.page))
+        match vma.vm_insert_page(ctx, vmf.address(), &buf.page) {
+            Ok(()) => vmf.proceed(),
+            Err(e) => VmFaultResult::from_error(e),
+        }
     }
 }
 
