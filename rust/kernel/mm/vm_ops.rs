@@ -18,7 +18,7 @@ use crate::{
     mm::{
         fault::{Fault, Proceed, VmFault, VmFaultResult},
         order::{Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
-        virt::{flags, PageProt, VmaRef},
+        virt::{flags, VmaRef},
     },
     page::Page,
     sync::{Arc, ArcBorrow},
@@ -359,16 +359,6 @@ impl<'a, K> VmaNew<'a, K> {
     #[inline]
     pub fn try_clear_mayexec(&self) -> Result {
         self.try_clear(self.executable(), flags::MAYEXEC)
-    }
-
-    /// Sets the page protection (`vm_page_prot`).
-    pub fn set_page_prot(&self, prot: PageProt) {
-        // SAFETY: The mmap write lock is held and the VMA is not yet visible.
-        unsafe {
-            (*self.vma.as_ptr()).vm_page_prot = bindings::pgprot_t {
-                pgprot: prot.0 as bindings::pgprotval_t,
-            }
-        };
     }
 
     /// Installs `T`'s `vm_operations_struct`, with the owner that `data` refers to as
