@@ -19,7 +19,7 @@ use kernel::{
         pgtable::{PteGuard, PMD_SIZE},
         rmap::AddressSpace,
         virt::{flags, VmaRef},
-        vm_ops::{VmOperations, VmOpsTable, VmaNew},
+        vm_ops::{OwnedVma, VmOperations, VmOpsTable, VmaNew},
         MmWithUser,
     },
     new_mutex,
@@ -210,8 +210,8 @@ fn with_current_mm<R>(f: impl FnOnce(&MmWithUser) -> Result<R>) -> Result<R> {
 }
 
 /// Zaps every page of `vma` (SEAL: writable PTEs must go so refaults map read-only).
-fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &VmaRef) -> Result {
-    vma.zap_vma_range(ctx, vma.start(), vma.len())
+fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &OwnedVma<'_, RustMmapVma>) -> Result {
+    vma.zap_vma_range(ctx, vma.vma().start(), vma.vma().len())
 }
 
 #[vtable]
@@ -327,7 +327,8 @@ impl MiscDevice for RustMmapFile {
                         let vma = vma.ok_or(ENOENT)?;
                         let n = count_resident(&mut ctx, vma, addr, end);
                         if cmd == ZAP {
-                            vma.zap_vma_range(&mut ctx, addr, end - addr)?;
+                            let ours = VM_OPS.owns(vma, &*buf).ok_or(EINVAL)?;
+                            ours.zap_vma_range(&mut ctx, addr, end - addr)?;
                         }
                         Ok(n)
                     }
@@ -335,12 +336,13 @@ impl MiscDevice for RustMmapFile {
                         let (mmap, mut ctx) = mm.mmap_write_lock_killable(ctx)?;
                         range_end(mmap.vma_lookup(addr), &buf, addr, len)?;
                         let vma = mmap.vma_write_at(&mut ctx, addr).ok_or(ENOENT)?;
+                        let ours = VM_OPS.owns(&vma, &*buf).ok_or(EINVAL)?;
                         if cmd == SEAL {
-                            vma.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;
+                            vma.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
                             // Writable PTEs must go: the next accesses fault read-only ones in.
-                            zap_all(&mut ctx, &vma)?;
+                            zap_all(&mut ctx, &ours)?;
                         } else {
-                            vma.mod_flags(flags::DONTCOPY, 0)?;
+                            vma.mod_flags(&ours, flags::DONTCOPY, 0)?;
                         }
                         // The flags cannot change under the read lock.
                         let mmap = mmap.downgrade();

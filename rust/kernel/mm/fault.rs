@@ -17,6 +17,7 @@ use crate::{
     mm::{
         order::{Ctx, VmaLock},
         virt::VmaRef,
+        vm_ops::{VmaMixedMap, VmaPfnMap},
     },
     page::Page,
 };
@@ -85,7 +86,6 @@ impl VmFaultResult {
             Self::SIGBUS
         }
     }
-
 }
 
 /// Proof that the faulting address has its entry ([`VmFault::insert_page`]); it converts into
@@ -170,6 +170,19 @@ impl<'a, C: Callback> VmFault<'a, C> {
         self.vma
     }
 
+    /// The faulting VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`: a fault is only ever handled
+    /// for a VMA of the handler's own table, so it may insert there.
+    #[inline]
+    pub fn as_mixedmap_vma(&self) -> Option<&'a VmaMixedMap> {
+        self.vma.as_mixedmap_vma()
+    }
+
+    /// The faulting VMA as [`VmaPfnMap`] if it is `VM_PFNMAP` and not copy-on-write.
+    #[inline]
+    pub fn as_pfnmap(&self) -> Option<&'a VmaPfnMap> {
+        self.vma.as_pfnmap()
+    }
+
     /// The faulting address, page aligned (`address`).
     #[inline]
     pub fn address(&self) -> usize {
@@ -207,7 +220,6 @@ impl<'a, C: Callback> VmFault<'a, C> {
     pub fn ctx(&mut self) -> &mut Ctx<'a, VmaLock> {
         &mut self.ctx
     }
-
 }
 
 impl<'a> VmFault<'a, Fault> {

@@ -268,15 +268,20 @@ impl<'a> PteGuard<'a> {
     }
 
     /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
-    /// where the architecture needs it; x86 does not); returns whether it was set.
+    /// where the architecture needs it; x86 does not) and that of the secondary MMUs' mappings
+    /// of the page (`mmu_notifier_clear_flush_young`, as `clear_flush_young_ptes_notify` does
+    /// under the PTE lock in `mm/rmap.c`); returns whether either was set.
     ///
     /// A read-modify-write that cares about the old value, hence a hardware-atomic operation
     /// ("Atomicity"), under the PTE lock ("Locking rules": changing an entry needs its table's
     /// lock).
-    pub fn clear_young(&mut self) -> bool {
-        // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant).
+    pub(crate) fn clear_young(&mut self) -> bool {
+        let (vma, addr) = (self.vma.as_ptr(), self.addr);
+        // SAFETY: We hold the PTE lock of this entry, which lies in `vma` (type invariant); the
+        // notifier call does not sleep.
         unsafe {
-            bindings::ptep_clear_flush_young(self.vma.as_ptr(), self.addr, self.ptep.as_ptr())
+            let young = bindings::ptep_clear_flush_young(vma, addr, self.ptep.as_ptr());
+            young | bindings::mmu_notifier_clear_flush_young((*vma).vm_mm, addr, addr + PAGE_SIZE)
         }
     }
 
@@ -286,7 +291,7 @@ impl<'a> PteGuard<'a> {
     ///
     /// Uses `ptep_clear_flush` + `set_pte_at` under the PTE lock ("Atomicity": clearing must be
     /// atomic; "Locking rules": the table lock must be held).
-    pub fn mkclean(&mut self) -> bool {
+    pub(crate) fn mkclean(&mut self) -> bool {
         let old = self.get();
         if !old.is_present() || (!old.is_dirty() && !old.is_writable()) {
             return false;

@@ -6,9 +6,10 @@
 //! (`kthread_use_mm`) and creates anonymous mappings in it with `vm_mmap`, exactly as a process
 //! would with `mmap(2)`. Nothing is mocked.
 
+use super::tests_driver::{map as device_map, TestFile, TEST_VM_OPS};
 use crate::{
     bindings,
-    error::code::EINTR,
+    error::code::{EINTR, EINVAL},
     mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
         order::Ctx,
@@ -475,71 +476,105 @@ fn vma_write_lock_blocks_vma_readers() -> TestResult {
     Ok(())
 }
 
+/// Maps the driver test device (`tests_driver`) at `D`: a VMA of ours, as `mod_flags` needs.
+fn map_device() -> core::result::Result<TestFile, TestError> {
+    let f = TestFile::new()?;
+    kunit_check_eq!(device_map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    Ok(f)
+}
+
 fn downgrade_keeps_mm_and_reenables_vma_readers() -> TestResult {
     let t = TestMm::new()?;
+    let f = map_device()?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
-    let w = mmap.vma_write_at(&mut ctx, C.0).ok_or(TestError::Failed)?;
-    w.mod_flags(flags::DONTDUMP, 0)?;
-    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.0).is_none());
+    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
+    w.mod_flags(&ours, flags::DONTDUMP, 0)?;
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, D.0).is_none());
     let mmap = mmap.downgrade();
     // Still locked for read: writers excluded, readers admitted, VMAs still there.
     kunit_check!(!mmap_write_free(&t.mm));
     kunit_check!(mmap_read_free(&t.mm));
     kunit_check!(mmap
-        .vma_lookup(C.0)
+        .vma_lookup(D.0)
         .is_some_and(|v| v.flags() & flags::DONTDUMP != 0));
     // VMA write locks ended with the downgrade.
-    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, C.0).is_some());
+    kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, D.0).is_some());
     Ok(())
 }
 
 fn flags_change_visible_to_later_reader() -> TestResult {
     let t = TestMm::new()?;
+    let f = map_device()?;
     let mut root = root_ctx!();
     {
         let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
-        let w = mmap.vma_write_at(&mut ctx, B.0).ok_or(TestError::Failed)?;
+        let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+        let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
         kunit_check!(w.flags() & flags::DONTCOPY == 0);
-        w.mod_flags(flags::DONTCOPY, 0)?;
+        w.mod_flags(&ours, flags::DONTCOPY, 0)?;
         kunit_check!(w.flags() & flags::DONTCOPY != 0);
     }
-    let (vma, _ctx) = t.mm.lock_vma(&mut root, B.0).ok_or(TestError::Failed)?;
+    let (vma, _ctx) = t.mm.lock_vma(&mut root, D.0).ok_or(TestError::Failed)?;
     kunit_check!(vma.flags() & flags::DONTCOPY != 0);
     Ok(())
 }
 
 fn flags_change_updates_page_prot() -> TestResult {
     let t = TestMm::new()?;
-    // A shared writable mapping: its `vm_page_prot` is writable (private ones are COW, mapped
-    // read-only until written).
-    t.map(D.0, D.1 - D.0, PROT_RW, bindings::MAP_SHARED)?;
+    // A shared writable mapping of the test device: its `vm_page_prot` is writable (private
+    // ones are COW, mapped read-only until written; the device has no `page_mkwrite`).
+    let f = map_device()?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
     let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
     kunit_check!(w.flags() & flags::SHARED != 0 && !w.is_anonymous());
     let before = w.page_prot();
     // Seal read-only: no write now, and no write through `mprotect` later either.
-    w.mod_flags(0, flags::WRITE | flags::MAYWRITE)?;
+    w.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
     kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
     kunit_check!(w.page_prot() != before);
     // Once `VM_MAYWRITE` is gone it cannot come back.
-    kunit_check!(w.mod_flags(flags::WRITE, 0).is_err());
-    kunit_check!(w.mod_flags(flags::MAYWRITE, 0).is_err());
+    kunit_check!(w.mod_flags(&ours, flags::WRITE, 0).is_err());
+    kunit_check!(w.mod_flags(&ours, flags::MAYWRITE, 0).is_err());
     Ok(())
 }
 
 fn flags_change_rejects_fixed_bits() -> TestResult {
     let t = TestMm::new()?;
+    let f = map_device()?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
-    let w = mmap.vma_write_at(&mut ctx, A.0).ok_or(TestError::Failed)?;
+    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
     let before = w.flags();
     for bad in [flags::SHARED, flags::PFNMAP, flags::MIXEDMAP, flags::IO] {
-        kunit_check!(w.mod_flags(bad, 0).is_err());
-        kunit_check!(w.mod_flags(0, bad).is_err());
+        kunit_check!(w.mod_flags(&ours, bad, 0).is_err());
+        kunit_check!(w.mod_flags(&ours, 0, bad).is_err());
     }
     kunit_check_eq!(w.flags(), before);
+    Ok(())
+}
+
+fn mod_flags_needs_proof_for_this_vma() -> TestResult {
+    let t = TestMm::new()?;
+    let f = map_device()?;
+    // A second mapping of the same file, not adjacent (it would not merge anyway: the device's
+    // VMAs have a `close`).
+    let other = D.0 + 3 * PAGE_SIZE;
+    kunit_check_eq!(
+        device_map(&f, other, 1, bindings::MAP_SHARED),
+        other as isize
+    );
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    let second = mmap.vma_lookup(other).ok_or(TestError::Failed)?;
+    let ours_second = TEST_VM_OPS.owns(second, &*f.buf).ok_or(TestError::Failed)?;
+    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    kunit_check!(w.mod_flags(&ours_second, flags::DONTCOPY, 0) == Err(EINVAL));
+    kunit_check!(w.flags() & flags::DONTCOPY == 0);
     Ok(())
 }
 
@@ -622,6 +657,7 @@ mm_suite!(
         flags_change_rejects_fixed_bits,
         flags_invariants_pure,
         vma_write_at_misses_unmapped,
+        mod_flags_needs_proof_for_this_vma,
         lock_vma_prefers_vma_lock,
         lock_vma_misses_unmapped,
     ]

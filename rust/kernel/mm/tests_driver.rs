@@ -48,7 +48,7 @@ enum SetPage {
     ThenSigbus,
 }
 
-struct Buf {
+pub(super) struct Buf {
     /// Map with `VM_PFNMAP` + `vmf_insert_pfn` instead of `VM_MIXEDMAP` + `vm_insert_page`.
     pfnmap: bool,
     /// Make `mmap` fail after installing the vm_ops (with `MAP_SHARED` mappings of 3 pages).
@@ -70,10 +70,10 @@ impl Drop for Buf {
     }
 }
 
-static TEST_VM_OPS: VmOpsTable<TestVma> = VmOpsTable::new();
+pub(super) static TEST_VM_OPS: VmOpsTable<TestVma> = VmOpsTable::new();
 static OTHER_VM_OPS: VmOpsTable<TestVma> = VmOpsTable::new();
 
-struct TestVma;
+pub(super) struct TestVma;
 
 #[macros::vtable]
 impl VmOperations for TestVma {
@@ -131,7 +131,7 @@ impl VmOperations for TestPfnVma {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
-        let Some(vma) = vmf.vma().as_pfnmap() else {
+        let Some(vma) = vmf.as_pfnmap() else {
             return VmFaultResult::SIGBUS;
         };
         let addr = vmf.address();
@@ -209,13 +209,13 @@ impl MiscDevice for TestDev {
 }
 
 /// An open file of the test device (its `release` runs on the last `fput`).
-struct TestFile {
+pub(super) struct TestFile {
     file: *mut bindings::file,
-    buf: Arc<Buf>,
+    pub(super) buf: Arc<Buf>,
 }
 
 impl TestFile {
-    fn new() -> core::result::Result<Self, TestError> {
+    pub(super) fn new() -> core::result::Result<Self, TestError> {
         Self::with_kind(false)
     }
 
@@ -278,7 +278,7 @@ impl Drop for TestFile {
 }
 
 /// `mmap(addr, pages, PROT_READ | PROT_WRITE, kind | MAP_FIXED, file, 0)`; returns the result.
-fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
+pub(super) fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
     // SAFETY: The test kthread uses the test mm; we hold a reference on the file.
     let ret = unsafe {
         bindings::vm_mmap(
@@ -397,6 +397,39 @@ fn fault_set_page_then_error_drops_the_reference() -> TestResult {
     kunit_check_eq!(f.faults(), 1);
     kunit_check_eq!(page_refs(&f.buf.pages[0]), before[0]);
     kunit_check_eq!(page_refs(&f.buf.pages[1]), before[1]);
+    Ok(())
+}
+
+fn mkclean_and_clear_young_ranges_on_our_vma() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::new()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    user_write(D.0, 1)?;
+    user_write(D.0 + PAGE_SIZE, 2)?;
+    let mut root = root_ctx!();
+    {
+        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        let ours = TEST_VM_OPS.owns(vma, &*f.buf).ok_or(TestError::Failed)?;
+        let end = D.0 + 2 * PAGE_SIZE;
+        kunit_check_eq!(ours.clear_young_range(&mut ctx, D.0, end)?, 2);
+        kunit_check_eq!(ours.clear_young_range(&mut ctx, D.0, end)?, 0);
+        kunit_check_eq!(ours.mkclean_range(&mut ctx, D.0, end)?, 2);
+        kunit_check_eq!(ours.mkclean_range(&mut ctx, D.0, end)?, 0);
+        // Ranges are checked: unaligned, empty, or outside the VMA.
+        kunit_check!(ours.mkclean_range(&mut ctx, D.0 + 1, end) == Err(EINVAL));
+        kunit_check!(ours.mkclean_range(&mut ctx, D.0, D.0) == Err(EINVAL));
+        kunit_check!(ours.clear_young_range(&mut ctx, D.0, end + PAGE_SIZE) == Err(EINVAL));
+        let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0).ok_or(TestError::Failed)?;
+        kunit_check!(pte.get().is_present() && !pte.get().is_dirty() && !pte.get().is_writable());
+    }
+    // The data survived; the next write makes the entry writable and dirty again.
+    kunit_check_eq!(user_read(D.0)?, 1);
+    user_write(D.0, 3)?;
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_dirty() && pte.get().is_writable());
     Ok(())
 }
 
@@ -595,6 +628,7 @@ mm_suite!(
         fault_trampoline_sigbus_past_buffer,
         fault_set_page_maps_the_page,
         fault_set_page_then_error_drops_the_reference,
+        mkclean_and_clear_young_ranges_on_our_vma,
         open_close_trampolines_count_references,
         owns_rejects_foreign_vmas,
         zap_forces_refault,

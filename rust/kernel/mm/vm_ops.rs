@@ -17,10 +17,11 @@ use crate::{
     error::{code::EINVAL, to_result, Error, Result},
     mm::{
         fault::{Fault, Proceed, VmFault, VmFaultResult},
-        order::{Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
+        order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
+        pgtable::{PteGuard, PMD_SIZE},
         virt::{flags, VmaRef},
     },
-    page::Page,
+    page::{Page, PAGE_SIZE},
     sync::{Arc, ArcBorrow},
     types::Opaque,
 };
@@ -99,7 +100,9 @@ impl VmaPfnMap {
         }
         // SAFETY: The VMA is stable under the lock proven by the token and is a non-COW
         // `VM_PFNMAP` VMA (type invariant); the caller vouches for `pfn`.
-        VmFaultResult::from_insert_raw(unsafe { bindings::vmf_insert_pfn(self.as_ptr(), addr, pfn) })
+        VmFaultResult::from_insert_raw(unsafe {
+            bindings::vmf_insert_pfn(self.as_ptr(), addr, pfn)
+        })
     }
 }
 
@@ -107,7 +110,7 @@ impl VmaRef {
     /// Checked conversion: returns the VMA as [`VmaPfnMap`] if it has `VM_PFNMAP` (without
     /// `VM_MIXEDMAP`) and is not a COW mapping.
     #[inline]
-    pub fn as_pfnmap(&self) -> Option<&VmaPfnMap> {
+    pub(crate) fn as_pfnmap(&self) -> Option<&VmaPfnMap> {
         let f = self.flags();
         // SAFETY: The VMA is valid; this reads its flags.
         let cow = unsafe { bindings::vma_is_cow_mapping(self.as_ptr()) };
@@ -121,7 +124,7 @@ impl VmaRef {
 
     /// Checked conversion: returns the VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`.
     #[inline]
-    pub fn as_mixedmap_vma(&self) -> Option<&VmaMixedMap> {
+    pub(crate) fn as_mixedmap_vma(&self) -> Option<&VmaMixedMap> {
         if self.flags() & flags::MIXEDMAP != 0 {
             // SAFETY: Transparent wrapper. INVARIANT: the flag was just checked.
             Some(unsafe { &*core::ptr::from_ref(self).cast::<VmaMixedMap>() })
@@ -141,7 +144,7 @@ impl VmaRef {
     /// range is not page aligned or not inside the VMA (an unaligned range would make
     /// `zap_pte_range` walk past its table), and for hugetlb VMAs, whose zap takes the file's
     /// `i_mmap` lock, which the caller may already hold.
-    pub fn zap_vma_range<L: Sleepable>(
+    pub(crate) fn zap_vma_range<L: Sleepable>(
         &self,
         _ctx: &mut Ctx<'_, L>,
         address: usize,
@@ -202,7 +205,9 @@ impl VmaMixedMap {
             return VmFaultResult::SIGBUS;
         }
         // SAFETY: The VMA is stable and `VM_MIXEDMAP`; the caller vouches for `pfn`.
-        VmFaultResult::from_insert_raw(unsafe { bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn) })
+        VmFaultResult::from_insert_raw(unsafe {
+            bindings::vmf_insert_mixed(self.as_ptr(), addr, pfn)
+        })
     }
 }
 
@@ -615,6 +620,125 @@ impl<'a, T: VmOperations> OwnedVma<'a, T> {
     #[inline]
     pub fn owner(&self) -> &'a T::Owner {
         self.owner
+    }
+
+    /// Checked conversion: the VMA as [`VmaMixedMap`] if it has `VM_MIXEDMAP`, to insert pages.
+    ///
+    /// Upstream offers this on any `VmaRef`; here only on a VMA proven ours, so pages are never
+    /// inserted into a mapping that replaced ours at the same address (Rust Binder's "check
+    /// ownership before using vma").
+    #[inline]
+    pub fn as_mixedmap_vma(&self) -> Option<&'a VmaMixedMap> {
+        self.vma.as_mixedmap_vma()
+    }
+
+    /// Checked conversion: the VMA as [`VmaPfnMap`] if it is `VM_PFNMAP` and not copy-on-write.
+    #[inline]
+    pub fn as_pfnmap(&self) -> Option<&'a VmaPfnMap> {
+        self.vma.as_pfnmap()
+    }
+
+    /// Zaps the pages mapped in `[address, address + size)` of this VMA of ours; see
+    /// [`VmaRef::zap_vma_range`] for the checks.
+    #[inline]
+    pub fn zap_vma_range<L: Sleepable>(
+        &self,
+        ctx: &mut Ctx<'_, L>,
+        address: usize,
+        size: usize,
+    ) -> Result {
+        self.vma.zap_vma_range(ctx, address, size)
+    }
+
+    /// Write-protects and cleans the present entries of `[start, end)` of this VMA of ours,
+    /// moving their dirty bits to the folios so no write is lost (as `page_vma_mkclean_one`);
+    /// returns how many entries were dirty. The next writes fault again (`page_mkwrite`).
+    ///
+    /// Secondary MMUs (KVM, IOMMU SVA) are told first: the range is invalidated with MMU
+    /// notifiers around the change (`mmu_notifier_invalidate_range_start`/`_end`), which may
+    /// sleep, so this takes a process-context token; the PTE locks are taken one table at a time
+    /// inside. `EINVAL` for a range that is not page aligned, not inside the VMA, or hugetlb.
+    pub fn mkclean_range<L: Sleepable + Before<PageTableLock>>(
+        &self,
+        ctx: &mut Ctx<'_, L>,
+        start: usize,
+        end: usize,
+    ) -> Result<usize> {
+        self.check_range(start, end)?;
+        let vma = self.vma;
+        // SAFETY: All-zero is a valid `mmu_notifier_range` before `mmu_notifier_range_init`.
+        let mut range: bindings::mmu_notifier_range = unsafe { core::mem::zeroed() };
+        // SAFETY: The VMA and its mm are stable; the range lies in the VMA. Starting the
+        // invalidation may sleep, which the token allows; it is ended below on every path.
+        unsafe {
+            bindings::mmu_notifier_range_init(
+                &mut range,
+                bindings::mmu_notifier_event_MMU_NOTIFY_PROTECTION_PAGE,
+                0,
+                vma.mm().as_raw(),
+                start,
+                end,
+            );
+            bindings::mmu_notifier_invalidate_range_start(&mut range);
+        }
+        let mut dirty = 0;
+        let mut addr = start;
+        while addr < end {
+            match PteGuard::lock(ctx, vma, addr) {
+                Some((mut pte, _)) => loop {
+                    dirty += usize::from(pte.mkclean());
+                    addr = pte.addr() + PAGE_SIZE;
+                    if addr >= end || !pte.advance() {
+                        break;
+                    }
+                },
+                None => addr = (addr | (PMD_SIZE - 1)) + 1,
+            }
+        }
+        // SAFETY: Ends the invalidation started above.
+        unsafe { bindings::mmu_notifier_invalidate_range_end(&mut range) };
+        Ok(dirty)
+    }
+
+    /// Clears the accessed bit of the present entries of `[start, end)` of this VMA of ours and
+    /// of the secondary MMUs' mappings of them (`ptep_clear_flush_young_notify`, as
+    /// `folio_referenced_one` does under the PTE lock); returns how many were young.
+    /// `EINVAL` as for [`OwnedVma::mkclean_range`].
+    pub fn clear_young_range<L: Before<PageTableLock>>(
+        &self,
+        ctx: &mut Ctx<'_, L>,
+        start: usize,
+        end: usize,
+    ) -> Result<usize> {
+        self.check_range(start, end)?;
+        let mut young = 0;
+        let mut addr = start;
+        while addr < end {
+            match PteGuard::lock(ctx, self.vma, addr) {
+                Some((mut pte, _)) => loop {
+                    young += usize::from(pte.clear_young());
+                    addr = pte.addr() + PAGE_SIZE;
+                    if addr >= end || !pte.advance() {
+                        break;
+                    }
+                },
+                None => addr = (addr | (PMD_SIZE - 1)) + 1,
+            }
+        }
+        Ok(young)
+    }
+
+    /// `Ok` if `[start, end)` is a page-aligned, non-empty range inside this non-hugetlb VMA.
+    fn check_range(&self, start: usize, end: usize) -> Result {
+        if start >= end
+            || start < self.vma.start()
+            || end > self.vma.end()
+            || (start | end) & (PAGE_SIZE - 1) != 0
+            || self.vma.flags() & flags::HUGETLB != 0
+        {
+            return Err(EINVAL);
+        }
+        Ok(())
     }
 }
 
