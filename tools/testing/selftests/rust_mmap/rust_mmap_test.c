@@ -607,6 +607,67 @@ TEST_F(dev, resident_prot_none)
 	EXPECT_EQ(2, self->p[5 * PS]);
 }
 
+/*
+ * Every range ioctl on @addr must refuse a mapping that is not this file's:
+ * user space may have replaced ours with another mapping at the same address
+ * since the previous ioctl (MAP_FIXED), and the driver must then not zap,
+ * count, seal or mark it.
+ */
+static void expect_refused(struct __test_metadata *_metadata, int fd, void *addr)
+{
+	struct rust_mmap_query q;
+
+	EXPECT_EQ(-EINVAL, resident(fd, addr, 0));
+	EXPECT_EQ(-EINVAL, range_ioctl(fd, RUST_MMAP_ZAP, addr, 0, NULL));
+	EXPECT_EQ(-EINVAL, range_ioctl(fd, RUST_MMAP_SEAL, addr, 0, NULL));
+	EXPECT_EQ(-EINVAL, range_ioctl(fd, RUST_MMAP_DONTCOPY, addr, 0, NULL));
+	EXPECT_EQ(-EINVAL, query(fd, addr, &q));
+}
+
+TEST_F(dev, replaced_by_anonymous_mapping)
+{
+	struct rust_mmap_query q;
+	char *anon;
+
+	fill(self->p, NPAGES, 1);
+	ASSERT_EQ(0, query(self->fd, self->p, &q));
+	/* Between two ioctls, an anonymous mapping takes our place. */
+	anon = mmap(self->p, SIZE, PROT_READ | PROT_WRITE,
+		    MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_EQ(self->p, anon);
+	fill(anon, NPAGES, 40);
+	expect_refused(_metadata, self->fd, anon);
+	/* Untouched: data, residency (no zap) and writability (no seal). */
+	EXPECT_TRUE(check(anon, NPAGES, 40));
+	anon[0] = 40;
+	EXPECT_EQ(0, child_access(anon, READ_BYTE, 40));
+	EXPECT_EQ(0, stats(self->fd).mappings);
+}
+
+TEST_F(dev, replaced_by_other_device_mapping)
+{
+	int other = open_sized(O_RDWR, SIZE);
+	char *q;
+
+	ASSERT_LE(0, other);
+	fill(self->p, NPAGES, 1);
+	/* Between two ioctls, another open file of the same device takes our place. */
+	q = mmap(self->p, SIZE, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_SHARED, other, 0);
+	ASSERT_EQ(self->p, q);
+	fill(q, NPAGES, 60);
+	expect_refused(_metadata, self->fd, q);
+	/* The other file's mapping kept its pages and is still writable and copied on fork. */
+	EXPECT_EQ(NPAGES, resident(other, q, 0));
+	EXPECT_TRUE(check(q, NPAGES, 60));
+	q[PS] = 7;
+	EXPECT_EQ(0, child_access(q + PS, READ_BYTE, 7));
+	EXPECT_EQ(0, stats(self->fd).mappings);
+	EXPECT_EQ(1, stats(other).mappings);
+	munmap(q, SIZE);
+	self->p = NULL;
+	close(other);
+}
+
 TEST_F(dev, resident_after_split)
 {
 	/* Unmapping the middle splits the VMA: both halves still work. */
