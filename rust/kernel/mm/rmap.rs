@@ -110,7 +110,12 @@ impl AddressSpace {
     ///
     /// `process_addrs.rst`, "Page tables": zapping needs only stable VMAs; this takes the
     /// `i_mmap` lock itself to find them, hence the token bound (and it may sleep).
-    pub fn unmap_mapping_range<L: Before<IMmapLock>>(
+    ///
+    /// Crate-private: it reaches every mapping of the file, including those of other open files
+    /// of the same inode (all opens of a misc device share one), i.e. VMAs the caller does not
+    /// own. A driver zaps its own VMAs with `OwnedVma::zap_vma_range`, found through
+    /// [`AddressSpace::i_mmap_lock_read`] and `VmOpsTable::owns`.
+    pub(crate) fn unmap_mapping_range<L: Before<IMmapLock>>(
         &self,
         _ctx: &mut Ctx<'_, L>,
         start: usize,

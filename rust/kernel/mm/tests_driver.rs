@@ -504,8 +504,14 @@ fn zap_forces_refault() -> TestResult {
         let mut root = root_ctx!();
         let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
         let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-        vma.zap_vma_range(&mut ctx, D.0, PAGE_SIZE)?;
-        kunit_check!(vma.zap_vma_range(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
+        let ours = TEST_VM_OPS.owns(vma, &*f.buf).ok_or(TestError::Failed)?;
+        ours.zap_vma_range(&mut ctx, D.0, PAGE_SIZE)?;
+        // Outside the VMA, unaligned, or overflowing: refused (`zap_pte_range` would walk past
+        // its table).
+        kunit_check!(ours.zap_vma_range(&mut ctx, D.0, 3 * PAGE_SIZE) == Err(EINVAL));
+        kunit_check!(ours.zap_vma_range(&mut ctx, D.0 + 8, PAGE_SIZE) == Err(EINVAL));
+        kunit_check!(ours.zap_vma_range(&mut ctx, D.0, PAGE_SIZE + 1) == Err(EINVAL));
+        kunit_check!(ours.zap_vma_range(&mut ctx, D.0, usize::MAX) == Err(EINVAL));
         kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| !p.get().is_present()));
     }
     user_write(D.0, 2)?;

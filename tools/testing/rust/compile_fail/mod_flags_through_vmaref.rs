@@ -6,16 +6,49 @@
 // expect-error: E0599
 // expect-message: no method named `mod_flags` found for reference `&VmaRef`
 //
-//! Compile-fail case: changing VMA flags under the mmap write lock without the VMA write lock.
+//! Compile-fail case: changing the flags of a VMA of ours under the mmap write lock without the
+//! VMA write lock.
 #![allow(dead_code)]
 
-use kernel::error::Result;
-use kernel::mm::{order::Ctx, virt::flags, MmWithUser};
+use kernel::{
+    mm::{
+        order::Ctx,
+        virt::flags,
+        vm_ops::{VmOperations, VmOpsTable},
+        MmWithUser,
+    },
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
+};
 
-fn mark_dontcopy(mm: &MmWithUser, addr: usize) -> Option<Result> {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
-    Some(vma.mod_flags(flags::DONTCOPY, 0))
+    let ours = VM_OPS.owns(vma, buf)?;
+    Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
 }

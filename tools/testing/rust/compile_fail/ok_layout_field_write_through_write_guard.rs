@@ -4,15 +4,48 @@
 //       vm_end and vm_pgoff are written under "mmap write, VMA write, rmap write"; the mmap and
 //       VMA write locks alone do not allow it, so VmaWriteGuard has no setter for them.
 //
-//! Control: a field the table allows under mmap write + VMA write (the flags).
+//! Control: a field the table allows under mmap write + VMA write (the flags), on a VMA of ours.
 #![allow(dead_code)]
 
-use kernel::mm::{order::Ctx, virt::flags, MmWithUser};
+use kernel::{
+    mm::{
+        order::Ctx,
+        virt::flags,
+        vm_ops::{VmOperations, VmOpsTable},
+        MmWithUser,
+    },
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
+};
 
-fn shrink(mm: &MmWithUser, addr: usize) -> Option<()> {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn shrink(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<()> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
-    vma.mod_flags(flags::DONTDUMP, 0).ok()
+    let ours = VM_OPS.owns(&vma, buf)?;
+    vma.mod_flags(&ours, flags::DONTDUMP, 0).ok()
 }

@@ -39,7 +39,7 @@ impl VmOperations for BufferVma {
     type Data = Arc<Buffer>;
 
     fn fault(buf: &Buffer, vmf: &mut VmFault<'_>) -> VmFaultResult {
-        let Some(vma) = vmf.vma().as_mixedmap_vma() else {
+        let Some(vma) = vmf.as_mixedmap_vma() else {
             return VmFaultResult::SIGBUS;
         };
         let addr = vmf.address();

@@ -3,20 +3,50 @@
 // rule: mm/memory.c, vm_insert_page(): the VMA must already be VM_MIXEDMAP (and so not
 //       VM_PFNMAP) when the mmap lock is only held for read.
 //
-//! Control: the same insert, after `as_mixedmap_vma` proved the VMA is VM_MIXEDMAP.
+//! Control: the same insert, after `as_mixedmap_vma` proved our VMA is VM_MIXEDMAP.
 #![allow(dead_code)]
 
 use kernel::{
     error::{code::EINVAL, Result},
-    mm::{order::Ctx, MmWithUser},
+    mm::{
+        order::Ctx,
+        vm_ops::{VmOperations, VmOpsTable},
+        MmWithUser,
+    },
     page::Page,
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
 };
 
-fn insert(mm: &MmWithUser, addr: usize, page: &Page) -> Result {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn insert(mm: &MmWithUser, buf: &Buffer, addr: usize, page: &Page) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
-    let vma = vma.as_mixedmap_vma().ok_or(EINVAL)?;
+    let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
+    let vma = ours.as_mixedmap_vma().ok_or(EINVAL)?;
     vma.vm_insert_page(&mut ctx, addr, page)
 }

@@ -3,17 +3,49 @@
 // rule: Documentation/mm/process_addrs.rst, "Lock usage": "you must obtain an mmap **write** lock
 //       **first** in order to obtain a VMA **write** lock".
 //
-//! Control: write-locking a VMA under the mmap write lock.
+//! Control: write-locking a VMA of ours under the mmap write lock.
 #![allow(dead_code)]
 
-use kernel::error::Result;
-use kernel::mm::{order::Ctx, virt::flags, MmWithUser};
+use kernel::{
+    mm::{
+        order::Ctx,
+        virt::flags,
+        vm_ops::{VmOperations, VmOpsTable},
+        MmWithUser,
+    },
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
+};
 
-fn mark_dontcopy(mm: &MmWithUser, addr: usize) -> Option<Result> {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
+    let ours = VM_OPS.owns(vma, buf)?;
     let vma = mmap.vma_start_write(&mut ctx, vma);
-    Some(vma.mod_flags(flags::DONTCOPY, 0))
+    Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
 }

@@ -3,18 +3,49 @@
 // rule: Documentation/mm/process_addrs.rst, "Terminology" (VMA locks): "To take a VMA write
 //       lock you **must** have already acquired an mmap_write_lock".
 //
-//! Control: wrapping a raw VMA in a write guard is possible, inside `unsafe`, by a caller that
-//! promises both locks are held.
+//! Control: wrapping a raw VMA (of ours) in a write guard is possible, inside `unsafe`, by a
+//! caller that promises both locks are held.
 #![allow(dead_code)]
 
-use kernel::error::Result;
-use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
+use kernel::{
+    error::{code::EINVAL, Result},
+    mm::{
+        virt::{flags, VmaRef, VmaWriteGuard},
+        vm_ops::{VmOperations, VmOpsTable},
+    },
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
+};
+
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
 
 /// # Safety
 ///
 /// The caller holds the mmap write lock of `vma`'s mm and has called `vma_start_write` on it.
-unsafe fn mark_dontcopy(vma: &VmaRef) -> Result {
+unsafe fn mark_dontcopy(vma: &VmaRef, buf: &Buffer) -> Result {
+    let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
     // SAFETY: The caller holds the mmap write lock and the VMA write lock.
     let vma = unsafe { VmaWriteGuard::from_raw(vma.as_ptr()) };
-    vma.mod_flags(flags::DONTCOPY, 0)
+    vma.mod_flags(&ours, flags::DONTCOPY, 0)
 }

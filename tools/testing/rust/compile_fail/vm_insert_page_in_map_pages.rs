@@ -51,7 +51,7 @@ impl VmOperations for BufferVma {
         _start_pgoff: usize,
         _end_pgoff: usize,
     ) -> VmFaultResult {
-        let Some(vma) = vmf.vma().as_mixedmap_vma() else {
+        let Some(vma) = vmf.as_mixedmap_vma() else {
             return VmFaultResult::SIGBUS;
         };
         match vma.vm_insert_page(ctx, vmf.address(), &buf.page) {

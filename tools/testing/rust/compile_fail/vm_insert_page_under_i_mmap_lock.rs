@@ -7,22 +7,55 @@
 // expect-error: E0277
 // expect-message: the trait bound `IMmapLock: InstallAllowed` is not satisfied
 //
-//! Compile-fail case: `vm_insert_page` on a VMA reached through the i_mmap tree, i_mmap token.
+//! Compile-fail case: `vm_insert_page` on a VMA of ours reached through the i_mmap tree, with the
+//! i_mmap token.
 #![allow(dead_code)]
 
 use kernel::{
     error::Result,
     fs::File,
-    mm::{order::Ctx, rmap::AddressSpace},
+    mm::{
+        order::Ctx,
+        rmap::AddressSpace,
+        vm_ops::{VmOperations, VmOpsTable},
+    },
     page::Page,
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
 };
 
-fn map_first_page(file: &File, page: &Page) -> Result {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn map_first_page(file: &File, buf: &Buffer, page: &Page) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     for vma in i_mmap.vmas(0, 0) {
-        if let Some(vma) = vma.as_mixedmap_vma() {
+        let Some(ours) = VM_OPS.owns(vma, buf) else {
+            continue;
+        };
+        if let Some(vma) = ours.as_mixedmap_vma() {
             vma.vm_insert_page(&mut ctx, vma.start(), page)?;
         }
     }

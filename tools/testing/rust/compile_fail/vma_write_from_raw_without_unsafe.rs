@@ -6,13 +6,45 @@
 // expect-error: E0133
 // expect-message: call to unsafe function `VmaWriteGuard::<'a>::from_raw` is unsafe
 //
-//! Compile-fail case: forging a VMA write guard from a read view without `unsafe`.
+//! Compile-fail case: forging a VMA write guard from a read view (of a VMA of ours) without
+//! `unsafe`.
 #![allow(dead_code)]
 
-use kernel::error::Result;
-use kernel::mm::virt::{flags, VmaRef, VmaWriteGuard};
+use kernel::{
+    error::{code::EINVAL, Result},
+    mm::{
+        virt::{flags, VmaRef, VmaWriteGuard},
+        vm_ops::{VmOperations, VmOpsTable},
+    },
+    prelude::*,
+    sync::Arc,
+    ModuleMetadata,
+};
 
-fn mark_dontcopy(vma: &VmaRef) -> Result {
+/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
+struct LocalModule;
+
+impl ModuleMetadata for LocalModule {
+    const NAME: &'static CStr = c"compile_fail";
+    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
+    // module pointer is what the `kernel` crate's own `LocalModule` uses.
+    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
+}
+
+struct Buffer;
+
+struct BufferVma;
+
+#[vtable]
+impl VmOperations for BufferVma {
+    type Owner = Buffer;
+    type Data = Arc<Buffer>;
+}
+
+static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+
+fn mark_dontcopy(vma: &VmaRef, buf: &Buffer) -> Result {
+    let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
     let vma = VmaWriteGuard::from_raw(vma.as_ptr());
-    vma.mod_flags(flags::DONTCOPY, 0)
+    vma.mod_flags(&ours, flags::DONTCOPY, 0)
 }
