@@ -34,7 +34,7 @@ pub trait InstallAllowed: Sleepable {}
 impl InstallAllowed for MmapLock {}
 impl InstallAllowed for VmaLock {}
 
-/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`VmaRef::as_mixedmap_vma`].
+/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`OwnedVma::as_mixedmap_vma`] (or [`VmFault::as_mixedmap_vma`]).
 ///
 /// `vm_insert_page` on a VMA without `VM_MIXEDMAP` would set the flag itself, which needs the
 /// mmap write lock (`mm/memory.c`: `vm_insert_page` asserts it); on a `VM_PFNMAP` VMA it is a
@@ -58,7 +58,7 @@ impl core::ops::Deref for VmaMixedMap {
     }
 }
 
-/// A VMA proven to be `VM_PFNMAP` (and not copy-on-write), obtained with [`VmaRef::as_pfnmap`].
+/// A VMA proven to be `VM_PFNMAP` (and not copy-on-write), obtained with [`OwnedVma::as_pfnmap`] (or [`VmFault::as_pfnmap`]).
 ///
 /// `vmf_insert_pfn` requires exactly that (`mm/memory.c` asserts it).
 ///
@@ -638,8 +638,14 @@ impl<'a, T: VmOperations> OwnedVma<'a, T> {
         self.vma.as_pfnmap()
     }
 
-    /// Zaps the pages mapped in `[address, address + size)` of this VMA of ours; see
-    /// [`VmaRef::zap_vma_range`] for the checks.
+    /// Zaps (unmaps) the pages mapped in `[address, address + size)` of this VMA of ours
+    /// (`zap_vma_range`); the next access faults again. The page tables stay.
+    ///
+    /// `process_addrs.rst`, "Page tables": zapping needs only a stable VMA, under any of the mmap,
+    /// VMA or rmap locks. It may sleep, hence a [`Sleepable`] token. `EINVAL` if the range is not
+    /// page aligned or not inside the VMA, and for hugetlb VMAs, whose zap takes the file's
+    /// `i_mmap` lock, which the caller may already hold. (Upstream's `VmaRef::zap_vma_range`
+    /// works on any VMA and silently ignores a bad range.)
     #[inline]
     pub fn zap_vma_range<L: Sleepable>(
         &self,
