@@ -587,6 +587,11 @@ fn flags_invariants_pure() -> TestResult {
     // EXEC needs MAYEXEC, which this VMA lacks and cannot gain.
     kunit_check!(check_flags_change(rw, flags::EXEC, 0).is_err());
     kunit_check!(check_flags_change(rw, flags::EXEC | flags::MAYEXEC, 0).is_err());
+    // Access is only ever dropped here: WRITE cannot come back even with MAYWRITE (that is
+    // `mprotect`'s, with its accounting, LSM hook and MDWE check).
+    let ro = rw & !flags::WRITE;
+    kunit_check!(check_flags_change(ro, flags::WRITE, 0).is_err());
+    kunit_check!(check_flags_change(rw, 0, flags::READ) == Ok(rw & !flags::READ));
     Ok(())
 }
 
