@@ -8,7 +8,19 @@
 # file is a case: rustc must fail, every error must carry the code of the file's
 # `// expect-error: E0xxx` header, and each `// expect-message: <fragment>` must appear in
 # rustc's diagnostics (source lines it quotes excluded). Each file also needs a `// rule:`
-# header, and each case a control: ok_<case>.rs, or the one named by `// control: ok_<name>`.
+# header, and each case a control: ok_<case>.rs, the one named by `// control: ok_<name>`, or
+# one generated from the case's misuse markers. A marker ends a line of code:
+#
+#   drop(mmap); // misuse                          the control drops the line
+#   mm.mmap_read_lock(&mut ctx); // misuse: mm.mmap_read_trylock(&mut ctx)?;
+#                                                  the control has the code after `misuse: `
+#
+# A case with markers and no explicit control gets ok_<case>: the case with each marked line
+# replaced or dropped (left empty, so that line numbers match the case's) and its `expect-`
+# headers blanked, written to the work dir (a copy goes to the logs) and checked as any
+# control; another case may name it with `// control:`. Markers are refused in a case that has
+# an explicit control, and in controls. Only top-level *.rs files are tests: subdirectories
+# (support/) hold files they `include!`, linked beside the generated controls.
 # `// emit: obj` makes rustc also run codegen (for errors raised only at monomorphisation);
 # the default is --emit=metadata (parse, types, traits, borrowck, lints: no codegen).
 #
@@ -21,7 +33,8 @@
 # saved next to the results, in <RESULTS>.logs/, together with each file's rustc output.
 #
 # Writes `compile-fail <cases|controls> <name> pass|fail` lines to RESULTS_FILE (default
-# $LOGDIR/compile-fail.results); NAMEs restrict the run to those files. Always exits 0, unless
+# $LOGDIR/compile-fail.results); NAMEs restrict the run to those files (a case's name also runs
+# its generated control; ok_<case> alone runs only that). Always exits 0, unless
 # called wrongly: scripts/results.py decides. Holds /tmp/kbuild.lock shared while it reads the
 # build directory (skipped if this process already has the lock open, e.g. `flock
 # /tmp/kbuild.lock make test`).
@@ -42,7 +55,8 @@ case "$RESULTS" in *.results) LOGS="${RESULTS%.results}.logs" ;; *) LOGS="$RESUL
 t0=$(date +%s%N)
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/compile-fail.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-mkdir -p "$WORK/res" "$WORK/log" "$WORK/out" "$(dirname "$RESULTS")"
+GEN="$WORK/gen"   # generated controls
+mkdir -p "$WORK/res" "$WORK/log" "$WORK/out" "$GEN" "$(dirname "$RESULTS")"
 
 # Harness-level failure: record it (so the summary fails) and stop.
 harness_fail() {
@@ -124,6 +138,20 @@ rustc_cmd '<name>' '<file.rs>' '<outdir>' metadata
 	sed -n 's/^savedcmd_[^ ]* := //p' "$CMDFILE"
 } >"$WORK/log/kbuild-rustc.cmd"
 
+# --- Misuse markers ---------------------------------------------------------------------------
+# MARKED: a line of code (not a comment line) with something like a marker; MARKER: a well-formed
+# one, `// misuse` or `// misuse: <code>` at the end of the line.
+MARKED='^[[:space:]]*[^[:space:]/].*//[[:space:]]*misuse'
+MARKER='^[[:space:]]*[^[:space:]/].*[[:space:]]// misuse(: .*[^[:space:]])?$'
+
+# gen_control CASE OUT: the control of a marked case. Marked lines are replaced by their code
+# (indentation kept) or emptied, and `expect-` headers by `//`, so line numbers stay the case's.
+gen_control() {
+	sed -E -e 's#^// expect-[a-z]+:.*$#//#' \
+		-e 's#^([[:space:]]*)[^[:space:]/].*[[:space:]]// misuse: (.*[^[:space:]])$#\1\2#' \
+		-e 's#^[[:space:]]*[^[:space:]/].*[[:space:]]// misuse$##' "$1" >"$2"
+}
+
 # --- One file --------------------------------------------------------------------------------
 # run_one KIND NAME FILE: writes "pass|fail <reason>" to $WORK/res/KIND.NAME and rustc's stderr
 # to $WORK/log/NAME.stderr.
@@ -143,11 +171,21 @@ run_one() {
 		grep -q '^// expect-message: .' "$file" ||
 			{ echo "fail no '// expect-message:' header" >"$res"; return; }
 		control="$(sed -n 's|^// control: *\([a-z0-9_]*\) *$|\1|p' "$file")"
+		if grep -qE "$MARKED" "$file"; then
+			bad="$(grep -E "$MARKED" "$file" | grep -vE "$MARKER" | head -n 1)"
+			[ -z "$bad" ] ||
+				{ echo "fail malformed misuse marker: ${bad#"${bad%%[![:space:]]*}"}" >"$res"; return; }
+			[ -z "$control" ] && [ ! -e "$CASEDIR/ok_$name.rs" ] ||
+				{ echo "fail misuse markers and an explicit control: keep one" >"$res"; return; }
+		fi
 		control="${control:-ok_$name}"
-		[ -f "$CASEDIR/$control.rs" ] ||
-			{ echo "fail no control $control.rs (name one with '// control:')" >"$res"; return; }
+		[ -f "$CASEDIR/$control.rs" ] || [ -f "$GEN/$control.rs" ] ||
+			{ echo "fail no control $control.rs (name one with '// control:', or mark the misuse)" >"$res"; return; }
 	elif grep -q '^// expect-' "$file"; then
 		echo "fail a control (ok_*) must not have expect- headers" >"$res"
+		return
+	elif [ "$kind" = controls ] && grep -qE "$MARKED" "$file"; then
+		echo "fail a control must not have misuse markers" >"$res"
 		return
 	fi
 	[ "$kind" = zero-cost ] && emit=obj
@@ -226,11 +264,29 @@ launch() {
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
 	run_one "$@" &
 }
-stage "compile-fail: $(find "$CASEDIR" -maxdepth 1 -name '*.rs' 2>/dev/null | wc -l) files, rustc flags of ${CMDFILE#"$BUILD"/}, $JOBS jobs"
+# Generated controls first, all of them: a case may name another case's generated control. The
+# subdirectories are linked beside them, for `include!("support/...")`.
+for d in "$CASEDIR"/*/; do
+	[ -d "$d" ] && ln -s "${d%/}" "$GEN/"
+done
+for f in "$CASEDIR"/*.rs; do
+	[ -e "$f" ] || continue
+	name="$(basename "$f" .rs)"
+	case "$name" in ok_* | cost_*) continue ;; esac
+	# With an explicit control, markers are refused (run_one); nothing is generated.
+	grep -qE "$MARKER" "$f" && ! grep -q '^// control:' "$f" && [ ! -e "$CASEDIR/ok_$name.rs" ] &&
+		gen_control "$f" "$GEN/ok_$name.rs"
+done
+ngen="$(find "$GEN" -maxdepth 1 -name '*.rs' | wc -l)"
+stage "compile-fail: $(find "$CASEDIR" -maxdepth 1 -name '*.rs' 2>/dev/null | wc -l) files (+$ngen generated controls), rustc flags of ${CMDFILE#"$BUILD"/}, $JOBS jobs"
 selected kbuild_rust_minimal && launch kbuild kbuild_rust_minimal "$input"
 for f in "$CASEDIR"/*.rs; do
 	[ -e "$f" ] || continue
 	name="$(basename "$f" .rs)"
+	if [ -f "$GEN/ok_$name.rs" ] && { selected "$name" || selected "ok_$name"; }; then
+		cp "$GEN/ok_$name.rs" "$WORK/log/"   # kept in the logs, next to its rustc output
+		launch controls "ok_$name" "$GEN/ok_$name.rs"
+	fi
 	selected "$name" || continue
 	case "$name" in
 	ok_*) launch controls "$name" "$f" ;;

@@ -15,7 +15,9 @@ use kernel::mm::{
 };
 
 fn start_of(mm: &MmWithUser, addr: usize) -> Option<usize> {
-    let mut ctx: Ctx<'static, MmapLock> = Ctx::make();
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut root = unsafe { Ctx::new() };
+    let mut ctx: Ctx<'static, MmapLock> = Ctx::make(); // misuse: let (_mmap, mut ctx): (_, Ctx<'_, MmapLock>) = mm.mmap_read_lock(&mut root);
     let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
     Some(vma.start())
 }

@@ -12,7 +12,8 @@
 use kernel::mm::{order::Ctx, MmWithUser};
 
 fn count(mm: &MmWithUser) -> usize {
-    let mut ctx = Ctx::new();
+    // SAFETY: Called in process context that holds no mm lock.
+    let mut ctx = Ctx::new(); // misuse: let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
     mmap.vmas(0, usize::MAX).count()
 }

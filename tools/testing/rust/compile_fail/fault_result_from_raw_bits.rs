@@ -15,32 +15,19 @@ use kernel::{
         fault::{VmFault, VmFaultResult},
         vm_ops::{VmOperations, VmOpsTable},
     },
-    page::Page,
     prelude::*,
     sync::Arc,
-    ModuleMetadata,
 };
 
-/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
-struct LocalModule;
+include!("support/driver.rs");
 
-impl ModuleMetadata for LocalModule {
-    const NAME: &'static CStr = c"compile_fail";
-    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
-    // module pointer is what the `kernel` crate's own `LocalModule` uses.
-    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
-}
+/// The driver's `vm_operations_struct`, as `BufferVma` but with the callbacks under test.
+struct PageVma;
 
-struct Buffer {
-    page: Page,
-}
-
-struct BufferVma;
-
-static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+static PAGE_VM_OPS: VmOpsTable<PageVma> = VmOpsTable::new();
 
 #[vtable]
-impl VmOperations for BufferVma {
+impl VmOperations for PageVma {
     type Owner = Buffer;
     type Data = Arc<Buffer>;
 

@@ -11,11 +11,13 @@
 
 use kernel::mm::{order::Ctx, MmWithUser};
 
-fn shrink(mm: &MmWithUser, addr: usize) -> Option<()> {
+include!("support/driver.rs");
+
+fn shrink(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<()> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
-    vma.set_start(vma.start() + 4096);
+    vma.set_start(vma.start() + 4096); // misuse: vma.mod_flags(&VM_OPS.owns(&vma, buf)?, kernel::mm::virt::flags::DONTDUMP, 0).ok()?;
     Some(())
 }

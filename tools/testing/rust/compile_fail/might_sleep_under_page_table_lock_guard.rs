@@ -17,7 +17,7 @@ fn same_mm(mm: &MmWithUser, addr: usize) -> Option<bool> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
-    let (ptl, mut ctx) = PageTableLockGuard::lock(&mut ctx, vma);
-    ctx.might_sleep();
+    let (ptl, mut ctx) = PageTableLockGuard::lock(&mut ctx, vma); // misuse: ctx.might_sleep();
+    ctx.might_sleep(); // misuse: let (ptl, _ctx) = PageTableLockGuard::lock(&mut ctx, vma);
     Some(core::ptr::eq(ptl.mm(), vma.mm()))
 }

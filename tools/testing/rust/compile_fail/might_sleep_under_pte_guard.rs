@@ -17,7 +17,7 @@ fn present(mm: &MmWithUser, addr: usize) -> Option<bool> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
-    let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
-    ctx.might_sleep();
+    let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr)?; // misuse: ctx.might_sleep();
+    ctx.might_sleep(); // misuse: let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
     Some(pte.get().is_present())
 }

@@ -16,6 +16,8 @@ fn both(mm: &MmWithUser, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (vma, _vma_ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    Some(vma.start() + mmap.vmas(0, usize::MAX).count())
+    let start = vma.start();
+    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx); // misuse: drop(vma);
+    drop(vma); // misuse: let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
+    Some(start + mmap.vmas(0, usize::MAX).count())
 }

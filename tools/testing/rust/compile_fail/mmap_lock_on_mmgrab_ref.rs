@@ -11,9 +11,10 @@
 
 use kernel::mm::{order::Ctx, Mm};
 
-fn count(mm: &Mm) -> usize {
+fn count(mm: &Mm) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    mmap.vmas(0, usize::MAX).count()
+    let user = mm; // misuse: let user = mm.mmget_not_zero()?;
+    let (mmap, _ctx) = user.mmap_read_lock(&mut ctx);
+    Some(mmap.vmas(0, usize::MAX).count())
 }

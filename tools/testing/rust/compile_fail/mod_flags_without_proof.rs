@@ -19,10 +19,13 @@ use kernel::{
     mm::{order::Ctx, virt::flags, MmWithUser},
 };
 
-fn mark_dontcopy(mm: &MmWithUser, addr: usize) -> Option<Result> {
+include!("support/driver.rs");
+
+fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let w = mmap.vma_write_at(&mut ctx, addr)?;
-    Some(w.mod_flags(flags::DONTCOPY, 0))
+    let ret = w.mod_flags(flags::DONTCOPY, 0); // misuse: let ret = w.mod_flags(&VM_OPS.owns(&w, buf)?, flags::DONTCOPY, 0);
+    Some(ret)
 }

@@ -9,36 +9,10 @@
 
 use kernel::{
     error::{code::EINVAL, Result},
-    mm::{
-        virt::{flags, VmaRef, VmaWriteGuard},
-        vm_ops::{VmOperations, VmOpsTable},
-    },
-    prelude::*,
-    sync::Arc,
-    ModuleMetadata,
+    mm::virt::{flags, VmaRef, VmaWriteGuard},
 };
 
-/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
-struct LocalModule;
-
-impl ModuleMetadata for LocalModule {
-    const NAME: &'static CStr = c"compile_fail";
-    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
-    // module pointer is what the `kernel` crate's own `LocalModule` uses.
-    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
-}
-
-struct Buffer;
-
-struct BufferVma;
-
-#[vtable]
-impl VmOperations for BufferVma {
-    type Owner = Buffer;
-    type Data = Arc<Buffer>;
-}
-
-static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+include!("support/driver.rs");
 
 /// # Safety
 ///

@@ -10,45 +10,14 @@
 //! Compile-fail case: reading the driver's owner from a `&VmaRef` without `VmOpsTable::owns`.
 #![allow(dead_code)]
 
-use kernel::{
-    mm::{
-        order::Ctx,
-        vm_ops::{VmOperations, VmOpsTable},
-        MmWithUser,
-    },
-    prelude::*,
-    sync::Arc,
-    ModuleMetadata,
-};
+use kernel::mm::{order::Ctx, MmWithUser};
 
-/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
-struct LocalModule;
-
-impl ModuleMetadata for LocalModule {
-    const NAME: &'static CStr = c"compile_fail";
-    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
-    // module pointer is what the `kernel` crate's own `LocalModule` uses.
-    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
-}
-
-struct Buffer {
-    len: usize,
-}
-
-struct BufferVma;
-
-#[vtable]
-impl VmOperations for BufferVma {
-    type Owner = Buffer;
-    type Data = Arc<Buffer>;
-}
-
-static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+include!("support/driver.rs");
 
 fn buffer_len(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    let vma = mmap.vma_lookup(addr)?;
+    let vma = mmap.vma_lookup(addr)?; // misuse: let vma = VM_OPS.owns(mmap.vma_lookup(addr)?, buf)?;
     Some(vma.owner().len)
 }

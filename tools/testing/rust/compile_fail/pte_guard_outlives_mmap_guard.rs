@@ -17,6 +17,8 @@ fn present(mm: &MmWithUser, addr: usize) -> Option<bool> {
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
     let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
-    drop(mmap);
-    Some(pte.get().is_present())
+    let present = pte.get().is_present();
+    drop(mmap); // misuse: drop(pte);
+    drop(pte); // misuse: drop(mmap);
+    Some(present)
 }

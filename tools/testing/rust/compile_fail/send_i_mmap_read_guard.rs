@@ -21,5 +21,5 @@ fn hand_off(file: &File) {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
-    to_other_thread(i_mmap);
+    to_other_thread(i_mmap); // misuse: to_other_thread(i_mmap.vmas(0, usize::MAX).count());
 }

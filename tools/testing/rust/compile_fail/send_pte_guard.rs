@@ -21,6 +21,6 @@ fn hand_off(mm: &MmWithUser, addr: usize) -> Option<()> {
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
     let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
-    to_other_thread(pte);
+    to_other_thread(pte); // misuse: to_other_thread(pte.get());
     Some(())
 }

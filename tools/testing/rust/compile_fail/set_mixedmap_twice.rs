@@ -18,9 +18,9 @@ use kernel::{
 };
 
 fn mmap(vma: VmaNew<'_>, _ctx: &mut Ctx<'_, MmapLock>) -> Result {
-    let first = vma.set_mixedmap()?;
-    first.set_dontexpand();
-    let second = vma.set_mixedmap()?;
-    second.set_dontdump();
+    let mixed = vma.set_mixedmap()?;
+    mixed.set_dontexpand();
+    let mixed = vma.set_mixedmap()?; // misuse
+    mixed.set_dontdump();
     Ok(())
 }

@@ -20,6 +20,6 @@ use kernel::{
 fn mmap(vma: VmaNew<'_>, _ctx: &mut Ctx<'_, MmapLock>) -> Result {
     let vma = vma.set_mixedmap()?;
     vma.set_dontexpand();
-    let _vma = vma.set_pfnmap()?;
+    let _vma = vma.set_pfnmap()?; // misuse: vma.set_dontdump();
     Ok(())
 }

@@ -16,6 +16,8 @@ fn count_both(a: &MmWithUser, b: &MmWithUser) -> usize {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap_a, _ctx_a) = a.mmap_read_lock(&mut ctx);
-    let (mmap_b, _ctx_b) = b.mmap_read_lock(&mut ctx);
-    mmap_a.vmas(0, usize::MAX).count() + mmap_b.vmas(0, usize::MAX).count()
+    let count_a = mmap_a.vmas(0, usize::MAX).count();
+    let (mmap_b, _ctx_b) = b.mmap_read_lock(&mut ctx); // misuse: drop(mmap_a);
+    drop(mmap_a); // misuse: let (mmap_b, _ctx_b) = b.mmap_read_lock(&mut ctx);
+    count_a + mmap_b.vmas(0, usize::MAX).count()
 }

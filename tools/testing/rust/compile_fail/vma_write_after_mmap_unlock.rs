@@ -10,38 +10,11 @@
 #![allow(dead_code)]
 
 use kernel::{
-    mm::{
-        order::Ctx,
-        virt::flags,
-        vm_ops::{VmOperations, VmOpsTable},
-        MmWithUser,
-    },
-    prelude::*,
-    sync::Arc,
-    ModuleMetadata,
+    error::Result,
+    mm::{order::Ctx, virt::flags, MmWithUser},
 };
 
-/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
-struct LocalModule;
-
-impl ModuleMetadata for LocalModule {
-    const NAME: &'static CStr = c"compile_fail";
-    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
-    // module pointer is what the `kernel` crate's own `LocalModule` uses.
-    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
-}
-
-struct Buffer;
-
-struct BufferVma;
-
-#[vtable]
-impl VmOperations for BufferVma {
-    type Owner = Buffer;
-    type Data = Arc<Buffer>;
-}
-
-static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+include!("support/driver.rs");
 
 fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
@@ -49,6 +22,7 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
     let ours = VM_OPS.owns(&vma, buf)?;
-    drop(mmap);
-    Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
+    drop(mmap); // misuse: let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0);
+    let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0); // misuse: drop(mmap);
+    Some(ret)
 }

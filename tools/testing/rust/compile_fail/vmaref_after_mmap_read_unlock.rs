@@ -16,6 +16,7 @@ fn vma_start(mm: &MmWithUser, addr: usize) -> Option<usize> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
-    drop(mmap);
-    Some(vma.start())
+    drop(mmap); // misuse: let start = vma.start();
+    let start = vma.start(); // misuse: drop(mmap);
+    Some(start)
 }

@@ -18,6 +18,7 @@ fn first_start(file: &File) -> Option<usize> {
     let mut ctx = unsafe { Ctx::new() };
     let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
     let first = i_mmap.vmas(0, usize::MAX).next()?;
-    drop(i_mmap);
-    Some(first.start())
+    drop(i_mmap); // misuse: let start = first.start();
+    let start = first.start(); // misuse: drop(i_mmap);
+    Some(start)
 }

@@ -16,6 +16,7 @@ fn vma_start(mm: &MmWithUser, addr: usize) -> Option<usize> {
     let mut ctx = unsafe { Ctx::new() };
     let (vma, _ctx) = mm.lock_vma(&mut ctx, addr)?;
     let view: &VmaRef = &vma;
-    drop(vma);
-    Some(view.start())
+    drop(vma); // misuse: let start = view.start();
+    let start = view.start(); // misuse: drop(vma);
+    Some(start)
 }

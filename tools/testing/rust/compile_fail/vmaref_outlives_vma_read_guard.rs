@@ -19,8 +19,9 @@ fn vma_start(mm: &MmWithUser, addr: usize) -> Option<usize> {
     {
         let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
         view = &vma;
+        start = view.start();
         // `vma_end_read` runs here.
     }
-    start = view.start();
+    let _stale = view.start(); // misuse
     Some(start)
 }

@@ -11,39 +11,11 @@
 
 use kernel::{
     error::{code::EINVAL, Result},
-    mm::{
-        order::Ctx,
-        pgtable::PteGuard,
-        vm_ops::{VmOperations, VmOpsTable},
-        MmWithUser,
-    },
+    mm::{order::Ctx, pgtable::PteGuard, MmWithUser},
     page::PAGE_SIZE,
-    prelude::*,
-    sync::Arc,
-    ModuleMetadata,
 };
 
-/// What `module!` would declare: `#[vtable]` impls name `crate::LocalModule` as their owner.
-struct LocalModule;
-
-impl ModuleMetadata for LocalModule {
-    const NAME: &'static CStr = c"compile_fail";
-    // SAFETY: This crate is only type-checked, never loaded: it has no `THIS_MODULE`, and a null
-    // module pointer is what the `kernel` crate's own `LocalModule` uses.
-    const THIS_MODULE: ThisModule = unsafe { ThisModule::from_ptr(core::ptr::null_mut()) };
-}
-
-struct Buffer;
-
-struct BufferVma;
-
-#[vtable]
-impl VmOperations for BufferVma {
-    type Owner = Buffer;
-    type Data = Arc<Buffer>;
-}
-
-static VM_OPS: VmOpsTable<BufferVma> = VmOpsTable::new();
+include!("support/driver.rs");
 
 fn zap_if_present(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
@@ -51,9 +23,12 @@ fn zap_if_present(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Result {
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
-    let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
-    if pte.get().is_present() {
-        ours.zap_vma_range(&mut ctx, pte.addr(), PAGE_SIZE)?;
+    let (pte, mut pte_ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?; // misuse: let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
+    ours.zap_vma_range(&mut pte_ctx, pte.addr(), PAGE_SIZE)?; // misuse
+    let (present, page) = (pte.get().is_present(), pte.addr());
+    drop(pte);
+    if present {
+        ours.zap_vma_range(&mut ctx, page, PAGE_SIZE)?;
     }
     Ok(())
 }
