@@ -512,7 +512,8 @@ fn zap_forces_refault() -> TestResult {
         kunit_check!(ours.zap_vma_range(&mut ctx, D.0 + 8, PAGE_SIZE) == Err(EINVAL));
         kunit_check!(ours.zap_vma_range(&mut ctx, D.0, PAGE_SIZE + 1) == Err(EINVAL));
         kunit_check!(ours.zap_vma_range(&mut ctx, D.0, usize::MAX) == Err(EINVAL));
-        kunit_check!(PteGuard::lock(&mut ctx, vma, D.0).is_some_and(|(p, _)| !p.get().is_present()));
+        let pte = PteGuard::lock(&mut ctx, vma, D.0);
+        kunit_check!(pte.is_some_and(|(p, _)| !p.get().is_present()));
     }
     user_write(D.0, 2)?;
     kunit_check_eq!(f.faults(), 2);

@@ -34,7 +34,8 @@ pub trait InstallAllowed: Sleepable {}
 impl InstallAllowed for MmapLock {}
 impl InstallAllowed for VmaLock {}
 
-/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`OwnedVma::as_mixedmap_vma`] (or [`VmFault::as_mixedmap_vma`]).
+/// A VMA proven to be `VM_MIXEDMAP`, obtained with [`OwnedVma::as_mixedmap_vma`] (or
+/// [`VmFault::as_mixedmap_vma`]).
 ///
 /// `vm_insert_page` on a VMA without `VM_MIXEDMAP` would set the flag itself, which needs the
 /// mmap write lock (`mm/memory.c`: `vm_insert_page` asserts it); on a `VM_PFNMAP` VMA it is a
@@ -58,7 +59,8 @@ impl core::ops::Deref for VmaMixedMap {
     }
 }
 
-/// A VMA proven to be `VM_PFNMAP` (and not copy-on-write), obtained with [`OwnedVma::as_pfnmap`] (or [`VmFault::as_pfnmap`]).
+/// A VMA proven to be `VM_PFNMAP` (and not copy-on-write), obtained with
+/// [`OwnedVma::as_pfnmap`] (or [`VmFault::as_pfnmap`]).
 ///
 /// `vmf_insert_pfn` requires exactly that (`mm/memory.c` asserts it).
 ///
