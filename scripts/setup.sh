@@ -53,9 +53,9 @@ O=(-o "Dir::Etc::sourcelist=$D/sources.list" -o Dir::Etc::sourceparts=/nonexiste
 if [ -z "$(find "$D/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
 	apt-get "${O[@]}" update >"$LOGDIR/apt-kernel.log" 2>&1 || true
 fi
-ver=$(apt-cache "${O[@]}" show "$KPKG" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1)
+ver=$(apt-cache "${O[@]}" show "$KPKG" 2>/dev/null | sed -n 's/^Version: //p' | sort -V | tail -n 1 || true)
 if [ -z "$ver" ]; then
-	have=$(ls "$D"/"${KPKG}"_*.deb 2>/dev/null | tail -n 1)
+	have=$(ls "$D"/"${KPKG}"_*.deb 2>/dev/null | tail -n 1 || true)
 	[ -n "$have" ] && { stage "$KPKG not listed now; using the cached $(basename "$have")"; exit 0; }
 	die "Debian package $KPKG ($KSUITE) is not in the registry (log: $LOGDIR/apt-kernel.log).
 Use a v$KVER_WANT.y kernel tree you have instead: make test KDIR=/path/to/linux-$KVER_WANT"
