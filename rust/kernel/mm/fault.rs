@@ -45,7 +45,7 @@ impl VmFaultResult {
     /// The entry was installed by the handler (`VM_FAULT_NOPAGE`).
     const NOPAGE: Self = Self(bindings::vm_fault_reason_VM_FAULT_NOPAGE);
     /// `0`: the meaning depends on the callback (page set, or proceed).
-    const ZERO: Self = Self(0);
+    pub(crate) const ZERO: Self = Self(0);
 
     /// Wraps the `vm_fault_t` of a C insert function (`vmf_insert_*`), which only returns
     /// `VM_FAULT_NOPAGE` or an error.
@@ -260,23 +260,33 @@ impl<'a> VmFault<'a, Fault> {
         }
     }
 
-    /// Drops the page reference a handler set and then did not return `0` for.
+    /// Makes the result of a `fault` callback consistent with `vmf->page`: drops the page
+    /// reference a handler set and then did not return `0` for, and turns a `0` without a page
+    /// into `SIGBUS`. (A `0` made for another callback, [`VmFault::proceed`], can be carried
+    /// over to `fault` in the owner; the core would dereference the NULL `vmf->page`.)
     ///
     /// # Safety
     ///
     /// `vmf` must be a fault whose `fault` callback has just returned `result`.
-    pub(crate) unsafe fn settle(vmf: *mut bindings::vm_fault, result: VmFaultResult) {
-        if result == VmFaultResult::ZERO {
-            return;
-        }
+    pub(crate) unsafe fn settle(
+        vmf: *mut bindings::vm_fault,
+        result: VmFaultResult,
+    ) -> VmFaultResult {
         // SAFETY: The callback has returned; `vmf->page` is only set by `set_page`, which took
-        // the reference dropped here, and the core ignores the page for this result.
+        // a reference, and the core ignores the page unless the result is `0`.
         unsafe {
+            if result == VmFaultResult::ZERO {
+                if (*vmf).page.is_null() {
+                    return VmFaultResult::SIGBUS;
+                }
+                return result;
+            }
             let page = core::mem::replace(&mut (*vmf).page, core::ptr::null_mut());
             if !page.is_null() {
                 bindings::put_page(page);
             }
         }
+        result
     }
 }
 

@@ -595,6 +595,25 @@ fn flags_invariants_pure() -> TestResult {
     Ok(())
 }
 
+fn vma_start_write_refuses_another_mms_vma() -> TestResult {
+    // A second address space with the same regions, kept alive (and its VMAs with it) by an
+    // extra `mmget` reference after this thread stops using it.
+    let other = {
+        let t2 = TestMm::new()?;
+        t2.mm.clone()
+    };
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let (mmap, mut c1) = t.mm.mmap_write_lock(&mut root);
+    // A trylock under the write guard yields a token at the same level...
+    let (mmap2, mut c2) = other.mmap_read_trylock(&mut c1).ok_or(TestError::Failed)?;
+    let foreign = mmap2.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    // ... but the other mm's VMA cannot be write-locked under this mm's mmap write lock.
+    kunit_check!(mmap.vma_start_write(&mut c2, foreign).is_none());
+    kunit_check!(mmap.vma_write_at(&mut c2, A.0).is_some());
+    Ok(())
+}
+
 fn vma_write_at_misses_unmapped() -> TestResult {
     let t = TestMm::new()?;
     let mut root = root_ctx!();
@@ -663,6 +682,7 @@ mm_suite!(
         flags_invariants_pure,
         vma_write_at_misses_unmapped,
         mod_flags_needs_proof_for_this_vma,
+        vma_start_write_refuses_another_mms_vma,
         lock_vma_prefers_vma_lock,
         lock_vma_misses_unmapped,
     ]

@@ -46,6 +46,9 @@ enum SetPage {
     No,
     Yes,
     ThenSigbus,
+    /// Return `0` without setting a page, as a `proceed()` result carried over from another
+    /// callback would.
+    ZeroWithoutPage,
 }
 
 pub(super) struct Buf {
@@ -92,6 +95,10 @@ impl VmOperations for TestVma {
         let Some(page) = buf.pages.get(vmf.pgoff()) else {
             return VmFaultResult::SIGBUS;
         };
+        if buf.set_page == SetPage::ZeroWithoutPage {
+            buf.faults.fetch_add(1, Ordering::Relaxed);
+            return VmFaultResult::ZERO;
+        }
         if buf.set_page != SetPage::No {
             buf.faults.fetch_add(1, Ordering::Relaxed);
             // The first page is replaced (its reference dropped) by the second call.
@@ -433,6 +440,16 @@ fn mkclean_and_clear_young_ranges_on_our_vma() -> TestResult {
     Ok(())
 }
 
+fn fault_zero_without_page_is_sigbus() -> TestResult {
+    let _t = TestMm::new()?;
+    let f = TestFile::with_mode(false, SetPage::ZeroWithoutPage)?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    // The trampoline turns the page-less `0` into SIGBUS: the copy fails, nothing is mapped.
+    kunit_check!(user_write(D.0, 1) == Err(EFAULT));
+    kunit_check_eq!(f.faults(), 1);
+    Ok(())
+}
+
 fn fault_trampoline_sigbus_past_buffer() -> TestResult {
     let _t = TestMm::new()?;
     let f = TestFile::new()?;
@@ -635,6 +652,7 @@ mm_suite!(
         fault_trampoline_sigbus_past_buffer,
         fault_set_page_maps_the_page,
         fault_set_page_then_error_drops_the_reference,
+        fault_zero_without_page_is_sigbus,
         mkclean_and_clear_young_ranges_on_our_vma,
         open_close_trampolines_count_references,
         owns_rejects_foreign_vmas,

@@ -867,8 +867,7 @@ impl<T: VmOperations> VmOpsTable<T> {
         let data = unsafe { Self::data(f.vma().as_ptr()) };
         let result = T::fault(data, &mut f);
         // SAFETY: `fault` has just returned `result` for `vmf`.
-        unsafe { VmFault::settle(vmf, result) };
-        result.as_raw()
+        unsafe { VmFault::settle(vmf, result) }.as_raw()
     }
 
     /// # Safety

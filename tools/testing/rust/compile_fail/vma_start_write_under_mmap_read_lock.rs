@@ -21,6 +21,6 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
     let ours = VM_OPS.owns(vma, buf)?;
-    let vma = mmap.vma_start_write(&mut ctx, vma);
+    let vma = mmap.vma_start_write(&mut ctx, vma)?;
     Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
 }
