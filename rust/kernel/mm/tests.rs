@@ -13,6 +13,7 @@ use crate::{
     mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
         order::Ctx,
+        pgtable::PteGuard,
         virt::{check_flags_change, flags},
         Mm, MmWithUser,
     },
@@ -526,6 +527,7 @@ fn flags_change_updates_page_prot() -> TestResult {
     // A shared writable mapping of the test device: its `vm_page_prot` is writable (private
     // ones are COW, mapped read-only until written; the device has no `page_mkwrite`).
     let f = map_device()?;
+    user_write(D.0, 1)?;
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
     let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
@@ -534,6 +536,11 @@ fn flags_change_updates_page_prot() -> TestResult {
     let before = w.page_prot();
     // Seal read-only: no write now, and no write through `mprotect` later either.
     w.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
+    // The entry faulted in writable before the seal was write-protected with it.
+    {
+        let (pte, _) = PteGuard::lock(&mut ctx, &w, D.0).ok_or(TestError::Failed)?;
+        kunit_check!(pte.get().is_present() && !pte.get().is_writable());
+    }
     kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
     kunit_check!(w.page_prot() != before);
     // Once `VM_MAYWRITE` is gone it cannot come back.
