@@ -89,7 +89,7 @@ def declared_tests():
     """The test references declared in the source tree (for --lint).
 
     KUnit: a suite is declared with `#[kunit_tests(<suite>)]` or a suite macro
-    (`kunit_suite!(<suite>, [...])`, `mm_suite!(<suite>, [...])`); a case is a
+    (`mm_suite!(<suite>, [...])`); a case is a
     `fn <case>(` in any Rust file under rust/ (overlay files and patches/ both
     count). Membership of a case in its suite is left to the run check."""
     suites, fns = set(), set()
@@ -104,7 +104,7 @@ def declared_tests():
                     texts.append(t)
     for t in texts:
         suites.update(re.findall(r'kunit_tests\(\s*(\w+)\s*\)', t))
-        suites.update(re.findall(r'\b(?:kunit_suite|mm_suite)!\s*\(\s*(\w+)\s*,', t))
+        suites.update(re.findall(r'\b(?:mm_suite)!\s*\(\s*(\w+)\s*,', t))
         fns.update(re.findall(r'\bfn\s+(\w+)\s*[(<]', t))
     cf = set()
     if os.path.isdir(CF_DIR):
