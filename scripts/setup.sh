@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS="rustc-web rust-web-src rust-web-clippy clang-$LLVM_VER libclang-$LLVM_VER-dev lld-$LLVM_VER \
 llvm-$LLVM_VER qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio busybox-static rsync \
-xz-utils gcc libc6-dev"
+xz-utils gcc libc6-dev python3 perl"
 BINDGEN_VERSION=0.73.2
 
 missing=()
