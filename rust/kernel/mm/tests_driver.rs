@@ -16,7 +16,7 @@ use crate::{
     mm::{
         fault::{Proceed, VmFault, VmFaultResult},
         order::{Ctx, MmapLock},
-        pgtable::PteGuard,
+        pgtable::{Pte, PteGuard},
         rmap::AddressSpace,
         virt::{flags, VmaRef},
         vm_ops::{VmOperations, VmOpsTable, VmaNew},
@@ -357,14 +357,19 @@ fn fault_trampoline_inserts_driver_page() -> TestResult {
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
     user_write(D.0 + PAGE_SIZE, 7)?;
     kunit_check_eq!(f.faults(), 1);
+    let pte = pte_at(&t, D.0 + PAGE_SIZE)?;
+    kunit_check!(pte.is_present());
+    kunit_check_eq!(pte.pfn(), pfn_of(&f.buf.pages[1]));
+    Ok(())
+}
+
+/// The page-table entry for `addr` in the test mm, read under its PTE lock.
+fn pte_at(t: &TestMm, addr: usize) -> core::result::Result<Pte, TestError> {
     let mut root = root_ctx!();
     let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
-    let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-    let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
-    let pfn = pfn_of(&f.buf.pages[1]);
-    kunit_check!(pte.get().is_present());
-    kunit_check_eq!(pte.get().pfn(), pfn);
-    Ok(())
+    let vma = mmap.vma_lookup(addr).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, addr).ok_or(TestError::Failed)?;
+    Ok(pte.get())
 }
 
 /// The reference count of a page (`page_ref_count`).
@@ -380,13 +385,7 @@ fn fault_set_page_maps_the_page() -> TestResult {
     kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
     user_write(D.0 + PAGE_SIZE, 9)?;
     kunit_check_eq!(f.faults(), 1);
-    {
-        let mut root = root_ctx!();
-        let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
-        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
-        let (pte, _) = PteGuard::lock(&mut ctx, vma, D.0 + PAGE_SIZE).ok_or(TestError::Failed)?;
-        kunit_check_eq!(pte.get().pfn(), pfn_of(&f.buf.pages[1]));
-    }
+    kunit_check_eq!(pte_at(&t, D.0 + PAGE_SIZE)?.pfn(), pfn_of(&f.buf.pages[1]));
     // The replaced page got its reference back; the mapped one holds the mapping's.
     kunit_check_eq!(page_refs(&f.buf.pages[0]), before[0]);
     kunit_check!(page_refs(&f.buf.pages[1]) > before[1]);
