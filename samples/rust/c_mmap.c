@@ -54,7 +54,7 @@
  */
 struct c_mmap_buf {
 	struct kref ref;
-	struct mutex lock;
+	struct mutex lock;	/* protects size, npages and pages */
 	u64 size;
 	unsigned long npages;
 	struct page **pages;
@@ -157,9 +157,23 @@ static vm_fault_t c_mmap_vm_fault(struct vm_fault *vmf)
 	}
 }
 
+/*
+ * The core created a VMA from our description: it takes its reference now. A
+ * range merged into a neighbouring VMA of this file, or a mapping that failed
+ * before its VMA existed, never gets here and holds nothing.
+ */
+static int c_mmap_vm_mapped(unsigned long start, unsigned long end,
+			    pgoff_t pgoff, const struct file *file,
+			    void **vm_private_data)
+{
+	c_mmap_buf_get(*vm_private_data);
+	return 0;
+}
+
 static const struct vm_operations_struct c_mmap_vm_ops = {
 	.open = c_mmap_vm_open,
 	.close = c_mmap_vm_close,
+	.mapped = c_mmap_vm_mapped,
 	.fault = c_mmap_vm_fault,
 };
 
@@ -181,9 +195,9 @@ static int c_mmap_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
-static int c_mmap_mmap(struct file *filp, struct vm_area_struct *vma)
+static int c_mmap_mmap_prepare(struct vm_area_desc *desc)
 {
-	struct c_mmap_buf *buf = filp->private_data;
+	struct c_mmap_buf *buf = desc->file->private_data;
 	unsigned long npages;
 
 	mutex_lock(&buf->lock);
@@ -193,13 +207,13 @@ static int c_mmap_mmap(struct file *filp, struct vm_area_struct *vma)
 	if (!npages)
 		return -ENODEV;
 	/* MAP_SHARED on an O_RDONLY file has VM_MAYSHARE but not VM_SHARED. */
-	if (!(vma->vm_flags & VM_MAYSHARE))
+	if (!vma_desc_test_any(desc, VMA_MAYSHARE_BIT))
 		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
+	if (vma_desc_test_any(desc, VMA_EXEC_BIT))
 		return -EPERM;
-	if (vma->vm_pgoff >= npages)
+	if (desc->pgoff >= npages)
 		return -EINVAL;
-	if (vma->vm_end - vma->vm_start > RUST_MMAP_MAX_SIZE)
+	if (vma_desc_size(desc) > RUST_MMAP_MAX_SIZE)
 		return -EINVAL;
 
 	/*
@@ -207,10 +221,11 @@ static int c_mmap_mmap(struct file *filp, struct vm_area_struct *vma)
 	 * with vm_insert_page(), which wants VM_MIXEDMAP to be set up front
 	 * (it cannot set it from the fault path).
 	 */
-	vm_flags_mod(vma, VM_MIXEDMAP | VM_DONTEXPAND, VM_MAYEXEC);
-	vma->vm_ops = &c_mmap_vm_ops;
-	c_mmap_buf_get(buf);
-	vma->vm_private_data = buf;
+	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);
+	vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT, VMA_DONTEXPAND_BIT);
+	desc->vm_ops = &c_mmap_vm_ops;
+	/* Uncounted until c_mmap_vm_mapped(); the open file pins buf. */
+	desc->private_data = buf;
 	return 0;
 }
 
@@ -563,7 +578,7 @@ static const struct file_operations c_mmap_fops = {
 	.owner = THIS_MODULE,
 	.open = c_mmap_open,
 	.release = c_mmap_release,
-	.mmap = c_mmap_mmap,
+	.mmap_prepare = c_mmap_mmap_prepare,
 	.unlocked_ioctl = c_mmap_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Rust mmap sample: `/dev/rust-mmap`, a misc device whose open files own a buffer of pages that
-//! user space maps, faulted in lazily, and ioctls that inspect and change those mappings with
-//! every guard of `kernel::mm`.
+//! user space maps (described in `mmap_prepare`, 7.3's preferred hook), faulted in lazily, and
+//! ioctls that inspect and change those mappings with every guard of `kernel::mm`.
 //!
 //! The ABI (and every errno) is `include/uapi/linux/rust_mmap.h`; `samples/rust/c_mmap.c` is
 //! the same device in C, and `tools/testing/selftests/rust_mmap/` checks both.
@@ -19,7 +19,7 @@ use kernel::{
         pgtable::{PteGuard, PMD_SIZE},
         rmap::AddressSpace,
         virt::{flags, VmaRef},
-        vm_ops::{OwnedVma, VmOperations, VmOpsTable, VmaNew},
+        vm_ops::{OwnedVma, VmOperations, VmOpsTable, VmaDesc},
         MmWithUser,
     },
     new_mutex,
@@ -131,7 +131,7 @@ fn abi_flags(vma: &VmaRef) -> u64 {
     out
 }
 
-/// Whether `vma` is a mapping of this open file's buffer set up by our `mmap` (not merely a VMA
+/// Whether `vma` is a mapping of this open file's buffer set up by our `mmap_prepare` (not merely a VMA
 /// at the same address: it may have been replaced by another mapping since user space made it).
 fn is_ours(vma: &VmaRef, buf: &Buffer) -> bool {
     VM_OPS.owns(vma, buf).is_some()
@@ -229,30 +229,31 @@ impl MiscDevice for RustMmapFile {
         )
     }
 
-    fn mmap(
-        buf: ArcBorrow<'_, Buffer>,
-        _file: &File,
-        vma: VmaNew<'_>,
+    fn mmap_prepare<'a>(
+        buf: ArcBorrow<'a, Buffer>,
+        _file: &'a File,
+        desc: VmaDesc<'a>,
         _ctx: &mut Ctx<'_, MmapLock>,
     ) -> Result {
         let npages = buf.pages.lock().len();
         if npages == 0 {
             return Err(ENODEV);
         }
-        // Only shared mappings (`VM_SHARED` is cleared for read-only files, `VM_MAYSHARE` not).
-        if vma.flags() & flags::MAYSHARE == 0 {
+        // MAP_SHARED on an O_RDONLY file has VM_MAYSHARE but not VM_SHARED.
+        if desc.flags() & flags::MAYSHARE == 0 {
             return Err(EINVAL);
         }
-        if vma.flags() & flags::EXEC != 0 {
+        if desc.executable() {
             return Err(EPERM);
         }
-        if vma.pgoff() >= npages || vma.len() > MAX_SIZE {
+        if desc.pgoff() >= npages || desc.len() > MAX_SIZE {
             return Err(EINVAL);
         }
-        vma.try_clear_mayexec()?;
-        vma.set_dontexpand();
-        let vma = vma.set_mixedmap()?;
-        vma.set_vm_ops(&VM_OPS, buf.into());
+        desc.try_clear_mayexec()?;
+        desc.set_dontexpand();
+        let desc = desc.set_mixedmap()?;
+        // The VMA takes its reference to `buf` once the core has created it.
+        desc.set_vm_ops(&VM_OPS, buf);
         Ok(())
     }
 

@@ -19,7 +19,7 @@ use crate::{
         pgtable::{Pte, PteGuard},
         rmap::AddressSpace,
         virt::{flags, VmaRef},
-        vm_ops::{VmOperations, VmOpsTable, VmaNew},
+        vm_ops::{VmOperations, VmOpsTable, VmaDesc, VmaNew},
     },
     page::{Page, PAGE_SIZE},
     sync::{Arc, ArcBorrow},
@@ -215,6 +215,41 @@ impl MiscDevice for TestDev {
     }
 }
 
+/// The same device with `mmap_prepare` instead of `mmap`.
+struct TestPrepDev;
+
+#[macros::vtable]
+impl MiscDevice for TestPrepDev {
+    type Ptr = Arc<Buf>;
+
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Arc<Buf>> {
+        Err(ENODEV) // Files are made by `TestFile::new_prepared` in these tests.
+    }
+
+    fn mmap_prepare<'a>(
+        buf: ArcBorrow<'a, Buf>,
+        _file: &'a File,
+        desc: VmaDesc<'a>,
+        _ctx: &mut Ctx<'_, MmapLock>,
+    ) -> Result {
+        if desc.flags() & flags::MAYSHARE == 0 {
+            return Err(EINVAL);
+        }
+        let (pages, fail) = (desc.len() / PAGE_SIZE, buf.fail_3_pages);
+        if pages == 1 {
+            // No special flag: the core may merge the range into a neighbouring VMA of ours.
+            desc.set_vm_ops(&TEST_VM_OPS, buf);
+        } else {
+            desc.set_dontexpand();
+            desc.set_mixedmap()?.set_vm_ops(&TEST_VM_OPS, buf);
+        }
+        if fail && pages == 3 {
+            return Err(ENOSPC);
+        }
+        Ok(())
+    }
+}
+
 /// An open file of the test device (its `release` runs on the last `fput`).
 pub(super) struct TestFile {
     file: *mut bindings::file,
@@ -230,7 +265,24 @@ impl TestFile {
         Self::with_mode(pfnmap, SetPage::No)
     }
 
+    /// A file of the `mmap_prepare` flavour of the device.
+    fn new_prepared() -> core::result::Result<Self, TestError> {
+        Self::build(
+            false,
+            SetPage::No,
+            MiscDeviceRegistration::<TestPrepDev>::fops(),
+        )
+    }
+
     fn with_mode(pfnmap: bool, set_page: SetPage) -> core::result::Result<Self, TestError> {
+        Self::build(pfnmap, set_page, MiscDeviceRegistration::<TestDev>::fops())
+    }
+
+    fn build(
+        pfnmap: bool,
+        set_page: SetPage,
+        fops: &'static bindings::file_operations,
+    ) -> core::result::Result<Self, TestError> {
         let page = || Page::alloc_page(GFP_KERNEL | __GFP_ZERO).map_err(|_| TestError::Failed);
         let buf = Arc::new(
             Buf {
@@ -254,7 +306,7 @@ impl TestFile {
         let file = unsafe {
             bindings::anon_inode_getfile(
                 crate::str::CStrExt::as_char_ptr(crate::c_str!("rust-mm-test-dev")),
-                MiscDeviceRegistration::<TestDev>::fops(),
+                fops,
                 private.cast(),
                 bindings::O_RDWR as i32,
             )
@@ -286,6 +338,11 @@ impl Drop for TestFile {
 
 /// `mmap(addr, pages, PROT_READ | PROT_WRITE, kind | MAP_FIXED, file, 0)`; returns the result.
 pub(super) fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
+    map_at(f, addr, pages, kind, 0)
+}
+
+/// As [`map`], at file page `pgoff`.
+fn map_at(f: &TestFile, addr: usize, pages: usize, kind: u32, pgoff: usize) -> isize {
     // SAFETY: The test kthread uses the test mm; we hold a reference on the file.
     let ret = unsafe {
         bindings::vm_mmap(
@@ -294,7 +351,7 @@ pub(super) fn map(f: &TestFile, addr: usize, pages: usize, kind: u32) -> isize {
             pages * PAGE_SIZE,
             PROT_RW as usize,
             (kind | bindings::MAP_FIXED) as usize,
-            0,
+            pgoff * PAGE_SIZE,
         )
     };
     ret as isize
@@ -641,6 +698,77 @@ fn vmf_insert_mixed_maps_pfn() -> TestResult {
     Ok(())
 }
 
+fn mmap_prepare_vma_takes_its_reference_when_mapped() -> TestResult {
+    let t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new_prepared()?;
+    kunit_check_eq!(map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    {
+        let mut root = root_ctx!();
+        let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        // The descriptor's settings reached the VMA, which `owns` recognises as ours.
+        kunit_check!(TEST_VM_OPS.owns(vma, &*f.buf).is_some());
+        kunit_check!(
+            vma.flags() & (flags::MIXEDMAP | flags::DONTEXPAND)
+                == flags::MIXEDMAP | flags::DONTEXPAND
+        );
+    }
+    // Faults reach the driver through the `mmap_prepare` table too.
+    user_write(D.0 + PAGE_SIZE, 7)?;
+    kunit_check_eq!(user_read(D.0 + PAGE_SIZE)?, 7);
+    kunit_check_eq!(f.faults(), 1);
+    drop(t);
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 1);
+    // `close` dropped the reference `mapped` took, not the file's: the buffer is still alive.
+    kunit_check_eq!(live(), before + 1);
+    drop(f);
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
+fn mmap_prepare_merged_range_holds_nothing() -> TestResult {
+    let t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new_prepared()?;
+    kunit_check_eq!(map_at(&f, D.0, 1, bindings::MAP_SHARED, 0), D.0 as isize);
+    // The next page of the file right after it: the core merges the new range into our VMA
+    // (no special flag), creates no VMA and calls no `mapped`.
+    let next = D.0 + PAGE_SIZE;
+    kunit_check_eq!(map_at(&f, next, 1, bindings::MAP_SHARED, 1), next as isize);
+    {
+        let mut root = root_ctx!();
+        let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+        let vma = mmap.vma_lookup(D.0).ok_or(TestError::Failed)?;
+        kunit_check_eq!(vma.end(), D.0 + 2 * PAGE_SIZE);
+    }
+    drop(t);
+    // One VMA, one `close`, and no reference left over from the merged description.
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 1);
+    drop(f);
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
+fn mmap_prepare_failure_holds_nothing() -> TestResult {
+    let _t = TestMm::new()?;
+    let before = live();
+    let f = TestFile::new_prepared()?;
+    // `mmap_prepare` fails after `set_vm_ops`: no VMA, no reference, no `close`.
+    kunit_check_eq!(
+        map(&f, D.0, 3, bindings::MAP_SHARED),
+        ENOSPC.to_errno() as isize
+    );
+    kunit_check_eq!(
+        map(&f, D.0, 2, bindings::MAP_PRIVATE),
+        EINVAL.to_errno() as isize
+    );
+    kunit_check_eq!(f.buf.closes.load(Ordering::Relaxed), 0);
+    drop(f);
+    kunit_check_eq!(live(), before);
+    Ok(())
+}
+
 mm_suite!(
     rust_mm_driver,
     [
@@ -661,5 +789,8 @@ mm_suite!(
         pfnmap_fault_inserts_pfn,
         pfnmap_pfn_mkwrite_and_access,
         vmf_insert_mixed_maps_pfn,
+        mmap_prepare_vma_takes_its_reference_when_mapped,
+        mmap_prepare_merged_range_holds_nothing,
+        mmap_prepare_failure_holds_nothing,
     ]
 );

@@ -19,7 +19,7 @@ use crate::{
         fault::{Fault, Proceed, VmFault, VmFaultResult},
         order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
         pgtable::{PteGuard, PMD_SIZE},
-        virt::{flags, VmaRef},
+        virt::{flags, vm_flags_t, VmaRef},
     },
     page::{Page, PAGE_SIZE},
     sync::{Arc, ArcBorrow},
@@ -213,7 +213,7 @@ impl VmaMixedMap {
     }
 }
 
-/// Marker for the mapping kind chosen in `f_op->mmap`.
+/// Marker for the mapping kind chosen while a new mapping is set up.
 pub mod kind {
     /// No `VM_MIXEDMAP`/`VM_PFNMAP` chosen yet.
     pub enum Unset {}
@@ -223,27 +223,125 @@ pub mod kind {
     pub enum PfnMap {}
 }
 
-/// A VMA being set up by `f_op->mmap`: mmap write lock held, not yet visible to anyone else
-/// (`locking.rst`, `file_operations->mmap`; `process_addrs.rst`, "Core fields": `vm_ops` and
-/// `vm_file` are "written once on initial map by `f_ops->mmap()`").
+/// What a new mapping's settings are written to: the VMA passed to `f_op->mmap`
+/// ([`MmapTarget`]) or the `vm_area_desc` passed to `f_op->mmap_prepare` ([`PrepareTarget`]).
 ///
-/// Only the changes a driver may make are offered. The mapping kind is a type state `K`:
-/// `VM_MIXEDMAP` and `VM_PFNMAP` exclude each other, so [`VmaNew::set_mixedmap`] and
-/// [`VmaNew::set_pfnmap`] exist only before either was chosen and consume the handle.
-///
-/// Upstream passes `&VmaNew` and `set_mixedmap(&self)` returns `&VmaMixedMap`; here the handle is
-/// a value so that the kind is chosen once and `vm_ops` are installed once
-/// ([`VmaNew::set_vm_ops`] consumes it), which lets the `mmap` trampoline release the private
-/// data if `mmap` fails afterwards.
+/// Sealed: the rules of [`NewMapping`] are written once, against these two.
+pub trait MappingTarget: private::SealedTarget {
+    /// The flags the mapping will have.
+    #[doc(hidden)]
+    fn target_flags(&self) -> vm_flags_t;
+
+    /// Sets `set`, then clears `clear`.
+    #[doc(hidden)]
+    fn target_update(&self, set: vm_flags_t, clear: vm_flags_t);
+
+    /// Whether the mapping is copy-on-write (private and may be written).
+    #[doc(hidden)]
+    fn target_is_cow(&self) -> bool {
+        let f = self.target_flags();
+        f & flags::SHARED == 0 && f & flags::MAYWRITE != 0
+    }
+}
+
+/// The VMA of a running `f_op->mmap`: already allocated, with the mmap write lock held and not
+/// yet visible to anyone else.
 ///
 /// # Invariants
 ///
 /// `vma` is the VMA passed to the `mmap` callback that is running, with the mmap write lock
 /// held by the current task.
-pub struct VmaNew<'a, K = kind::Unset> {
+pub struct MmapTarget<'a> {
     vma: &'a VmaRef,
+}
+
+/// The descriptor of a running `f_op->mmap_prepare` (`struct vm_area_desc`): the mapping is
+/// described before any VMA exists, and the core applies the description afterwards, or merges
+/// the range into a neighbouring VMA of the same file.
+///
+/// `'a` is invariant and covers the whole `mmap` call the hook runs in (through `vm_ops->mapped`),
+/// so an owner lent for `'a` is still alive when the VMA is created.
+///
+/// # Invariants
+///
+/// `desc` is the descriptor passed to the `mmap_prepare` callback that is running, with the mmap
+/// write lock held by the current task; only that callback's task writes it.
+pub struct PrepareTarget<'a> {
+    desc: core::ptr::NonNull<bindings::vm_area_desc>,
+    _lt: PhantomData<fn(&'a ()) -> &'a ()>,
+}
+
+impl private::SealedTarget for MmapTarget<'_> {}
+impl private::SealedTarget for PrepareTarget<'_> {}
+
+impl MappingTarget for MmapTarget<'_> {
+    #[inline]
+    fn target_flags(&self) -> vm_flags_t {
+        self.vma.flags()
+    }
+
+    #[inline]
+    fn target_update(&self, set: vm_flags_t, clear: vm_flags_t) {
+        // SAFETY: The mmap write lock is held (type invariant); `vm_flags_mod` write-locks the
+        // VMA itself. The VMA is not in the tree yet, so no `i_mmap_writable` count depends on
+        // `VM_MAYWRITE` yet.
+        unsafe { bindings::vm_flags_mod(self.vma.as_ptr(), set, clear) };
+    }
+
+    #[inline]
+    fn target_is_cow(&self) -> bool {
+        // SAFETY: The VMA is valid; this reads its flags.
+        unsafe { bindings::vma_is_cow_mapping(self.vma.as_ptr()) }
+    }
+}
+
+impl MappingTarget for PrepareTarget<'_> {
+    #[inline]
+    fn target_flags(&self) -> vm_flags_t {
+        // SAFETY: `desc` is valid and only written by this task (type invariant). The first word
+        // of the flag bitmap holds the `VM_*` bits.
+        unsafe { (*self.desc.as_ptr()).vma_flags.__vma_flags[0] }
+    }
+
+    #[inline]
+    fn target_update(&self, set: vm_flags_t, clear: vm_flags_t) {
+        // SAFETY: As above; the descriptor is not shared, so a plain write suffices.
+        unsafe {
+            let word = &mut (*self.desc.as_ptr()).vma_flags.__vma_flags[0];
+            *word = (*word | set) & !clear;
+        }
+    }
+}
+
+/// A new mapping being set up by `f_op->mmap` ([`VmaNew`]) or `f_op->mmap_prepare`
+/// ([`VmaDesc`]), with the mmap write lock held (`locking.rst`, `file_operations->mmap`;
+/// `process_addrs.rst`, "Core fields": `vm_ops` and `vm_file` are "written once on initial map";
+/// `mm_types.h`, `struct vm_area_desc`).
+///
+/// Only the changes a driver may make are offered, with the same rules for both hooks. The
+/// mapping kind is a type state `K`: `VM_MIXEDMAP` and `VM_PFNMAP` exclude each other, so
+/// [`NewMapping::set_mixedmap`] and [`NewMapping::set_pfnmap`] exist only before either was
+/// chosen and consume the handle, and so does `set_vm_ops`, so the ops are installed once.
+pub struct NewMapping<T: MappingTarget, K = kind::Unset> {
+    target: T,
     _kind: PhantomData<K>,
 }
+
+/// The VMA of a running `f_op->mmap`.
+///
+/// Upstream's `VmaNew` is a struct passed by reference whose `set_mixedmap(&self)` returns
+/// `&VmaMixedMap`; here the handle is a value so that the kind is chosen once and `vm_ops` are
+/// installed once ([`VmaNew::set_vm_ops`] consumes it), which lets the `mmap` trampoline release
+/// the private data if `mmap` fails afterwards. It derefs to [`VmaRef`].
+pub type VmaNew<'a, K = kind::Unset> = NewMapping<MmapTarget<'a>, K>;
+
+/// The descriptor of a running `f_op->mmap_prepare`, 7.3's preferred hook: the mapping is
+/// described before its VMA exists.
+///
+/// `vm_ops` and the owner are installed with [`VmaDesc::set_vm_ops`]; the counted reference to
+/// the owner is taken only once the core has created the VMA (`vm_ops->mapped`), so a range the
+/// core merges into a neighbouring VMA instead, or a mapping that fails later, holds nothing.
+pub type VmaDesc<'a, K = kind::Unset> = NewMapping<PrepareTarget<'a>, K>;
 
 impl<'a> VmaNew<'a, kind::Unset> {
     /// Wraps the VMA passed to `f_op->mmap`.
@@ -256,21 +354,48 @@ impl<'a> VmaNew<'a, kind::Unset> {
         // SAFETY: `vma` is valid; its mm is valid.
         unsafe { bindings::mmap_assert_write_locked((*vma).vm_mm) };
         Self {
-            // SAFETY: Stable: the mmap write lock is held and nobody else can see the VMA.
-            vma: unsafe { VmaRef::from_raw(vma) },
+            // INVARIANT: The caller passes the VMA of the running `mmap`.
+            target: MmapTarget {
+                // SAFETY: Stable: the mmap write lock is held and nobody else can see the VMA.
+                vma: unsafe { VmaRef::from_raw(vma) },
+            },
             _kind: PhantomData,
         }
     }
+}
 
+impl<'a> VmaDesc<'a, kind::Unset> {
+    /// Wraps the descriptor passed to `f_op->mmap_prepare`.
+    ///
+    /// # Safety
+    ///
+    /// `desc` must be the descriptor of the running `mmap_prepare` callback (mmap write lock
+    /// held), and `'a` must end no later than the `mmap` call it runs in.
+    pub unsafe fn from_raw(desc: *mut bindings::vm_area_desc) -> Self {
+        // SAFETY: `desc` is valid; its mm is the caller's, locked for write.
+        unsafe { bindings::mmap_assert_write_locked((*desc).mm) };
+        Self {
+            // INVARIANT: The caller passes the descriptor of the running `mmap_prepare`.
+            target: PrepareTarget {
+                // SAFETY: The caller passes a valid pointer.
+                desc: unsafe { core::ptr::NonNull::new_unchecked(desc) },
+                _lt: PhantomData,
+            },
+            _kind: PhantomData,
+        }
+    }
+}
+
+impl<T: MappingTarget> NewMapping<T, kind::Unset> {
     /// Sets `VM_MIXEDMAP` (`struct page` pages and PFNs may be inserted). `EINVAL` if the
     /// mapping was created with `VM_PFNMAP` already.
-    pub fn set_mixedmap(self) -> Result<VmaNew<'a, kind::MixedMap>> {
+    pub fn set_mixedmap(self) -> Result<NewMapping<T, kind::MixedMap>> {
         if self.flags() & flags::PFNMAP != 0 {
             return Err(EINVAL);
         }
-        self.set(flags::MIXEDMAP);
-        Ok(VmaNew {
-            vma: self.vma,
+        self.target.target_update(flags::MIXEDMAP, 0);
+        Ok(NewMapping {
+            target: self.target,
             _kind: PhantomData,
         })
     }
@@ -278,45 +403,47 @@ impl<'a> VmaNew<'a, kind::Unset> {
     /// Sets `VM_PFNMAP | VM_IO` (pure PFN mapping, no `struct page`). `EINVAL` if `VM_MIXEDMAP`
     /// is set already, or if the mapping is copy-on-write (private and writable), which PFN
     /// mappings cannot be (`vmf_insert_pfn` asserts it).
-    pub fn set_pfnmap(self) -> Result<VmaNew<'a, kind::PfnMap>> {
-        // SAFETY: The VMA is valid; this reads its flags.
-        let cow = unsafe { bindings::vma_is_cow_mapping(self.vma.as_ptr()) };
-        if self.flags() & flags::MIXEDMAP != 0 || cow {
+    pub fn set_pfnmap(self) -> Result<NewMapping<T, kind::PfnMap>> {
+        if self.flags() & flags::MIXEDMAP != 0 || self.target.target_is_cow() {
             return Err(EINVAL);
         }
-        self.set(flags::PFNMAP | flags::IO);
-        Ok(VmaNew {
-            vma: self.vma,
+        self.target.target_update(flags::PFNMAP | flags::IO, 0);
+        Ok(NewMapping {
+            target: self.target,
             _kind: PhantomData,
         })
     }
 }
 
-impl<'a, K> VmaNew<'a, K> {
-    fn set(&self, f: super::virt::vm_flags_t) {
-        // SAFETY: The mmap write lock is held (type invariant); `vm_flags_set` write-locks the
-        // VMA itself.
-        unsafe { bindings::vm_flags_set(self.vma.as_ptr(), f) };
+impl<T: MappingTarget, K> NewMapping<T, K> {
+    /// The flags the mapping has now (`VM_*`, see [`flags`]).
+    #[inline]
+    pub fn flags(&self) -> vm_flags_t {
+        self.target.target_flags()
     }
 
     /// Sets `VM_DONTCOPY`: the mapping is not inherited by `fork`.
+    #[inline]
     pub fn set_dontcopy(&self) {
-        self.set(flags::DONTCOPY);
+        self.target.target_update(flags::DONTCOPY, 0);
     }
 
     /// Sets `VM_DONTEXPAND`: `mremap` cannot grow the mapping.
+    #[inline]
     pub fn set_dontexpand(&self) {
-        self.set(flags::DONTEXPAND);
+        self.target.target_update(flags::DONTEXPAND, 0);
     }
 
     /// Sets `VM_DONTDUMP`: left out of core dumps.
+    #[inline]
     pub fn set_dontdump(&self) {
-        self.set(flags::DONTDUMP);
+        self.target.target_update(flags::DONTDUMP, 0);
     }
 
     /// Sets `VM_IO`: memory-mapped I/O (not `get_user_pages`-able).
+    #[inline]
     pub fn set_io(&self) {
-        self.set(flags::IO);
+        self.target.target_update(flags::IO, 0);
     }
 
     /// Whether the mapping is readable now (`VM_READ`).
@@ -338,13 +465,11 @@ impl<'a, K> VmaNew<'a, K> {
     }
 
     /// Clears `may` unless the access bit `now` is set (`VM_READ` needs `VM_MAYREAD`, and so on).
-    fn try_clear(&self, now: bool, may: super::virt::vm_flags_t) -> Result {
+    fn try_clear(&self, now: bool, may: vm_flags_t) -> Result {
         if now {
             return Err(EINVAL);
         }
-        // SAFETY: The mmap write lock is held (type invariant); `vm_flags_clear` write-locks the
-        // VMA itself. The VMA is not yet in the tree, so no `i_mmap_writable` count is taken yet.
-        unsafe { bindings::vm_flags_clear(self.vma.as_ptr(), may) };
+        self.target.target_update(0, may);
         Ok(())
     }
 
@@ -367,7 +492,9 @@ impl<'a, K> VmaNew<'a, K> {
     pub fn try_clear_mayexec(&self) -> Result {
         self.try_clear(self.executable(), flags::MAYEXEC)
     }
+}
 
+impl<K> VmaNew<'_, K> {
     /// Installs `T`'s `vm_operations_struct`, with the owner that `data` refers to as
     /// `vm_private_data`. With a counted `data` ([`Arc`]) every VMA copied from this one (split,
     /// `fork`) takes its own reference in `open`, released in `close`.
@@ -378,7 +505,7 @@ impl<'a, K> VmaNew<'a, K> {
         // SAFETY: `vm_ops` and `vm_private_data` are written once here, under the mmap write
         // lock, before the VMA becomes visible; `close` releases `data` if it is counted.
         unsafe {
-            let vma = self.vma.as_ptr();
+            let vma = self.target.vma.as_ptr();
             (*vma).vm_private_data = data.into_owner_ptr().cast_mut().cast();
             (*vma).vm_ops = table.table.get();
         }
@@ -390,7 +517,63 @@ impl<K> core::ops::Deref for VmaNew<'_, K> {
 
     #[inline]
     fn deref(&self) -> &VmaRef {
-        self.vma
+        self.target.vma
+    }
+}
+
+impl<'a, K> VmaDesc<'a, K> {
+    #[inline]
+    fn desc(&self) -> &bindings::vm_area_desc {
+        // SAFETY: Valid and only written by this task through this handle (type invariant).
+        unsafe { self.target.desc.as_ref() }
+    }
+
+    /// The first address of the mapping to be created.
+    #[inline]
+    pub fn start(&self) -> usize {
+        self.desc().start
+    }
+
+    /// The address after its last byte.
+    #[inline]
+    pub fn end(&self) -> usize {
+        self.desc().end
+    }
+
+    /// Its length in bytes (never 0: `mmap` refuses an empty mapping before any hook runs).
+    #[inline]
+    #[allow(clippy::len_without_is_empty)]
+    pub fn len(&self) -> usize {
+        self.end() - self.start()
+    }
+
+    /// Its offset in the file, in pages.
+    #[inline]
+    pub fn pgoff(&self) -> usize {
+        self.desc().pgoff
+    }
+
+    /// Installs `T`'s `vm_operations_struct` and `owner`, lent for the whole `mmap` call.
+    ///
+    /// No reference is taken here: if the core merges the range into a neighbouring VMA of the
+    /// same file (`vma_merge_new_range`, which compares neither `vm_ops` nor private data), or
+    /// fails before creating the VMA, there is nothing to release. Once it has created the VMA,
+    /// the core calls `vm_ops->mapped`, where the VMA takes its own reference ([`Arc`]), released
+    /// by its `close`; copies of the VMA take theirs in `open`. An owner that does not live for
+    /// `'a` (one created inside the hook, or behind a lock) does not compile.
+    pub fn set_vm_ops<T: VmOperations>(
+        self,
+        table: &'static VmOpsTable<T>,
+        owner: <T::Data as VmaData<T::Owner>>::Lent<'a>,
+    ) {
+        let desc = self.target.desc.as_ptr();
+        // SAFETY: The descriptor is only written by this task (type invariant). The pointer stays
+        // uncounted until `mapped` runs on the created VMA, and the owner is alive until then,
+        // being lent for `'a`.
+        unsafe {
+            (*desc).private_data = T::Data::lent_ptr(owner).cast_mut().cast();
+            (*desc).vm_ops = table.prepared.get();
+        }
     }
 }
 
@@ -398,6 +581,10 @@ mod private {
     /// Sealed per owner type: `VmaData<O>` is implemented only by `Arc<O>` and `OwnerRef<O>`,
     /// so no driver can pair an owner type of its own with a data type of ours.
     pub trait Sealed<O> {}
+
+    /// Sealed: [`super::MappingTarget`] is implemented only for the `mmap` VMA and the
+    /// `mmap_prepare` descriptor.
+    pub trait SealedTarget {}
 }
 
 /// How a VMA of ours refers to its owner (`vm_private_data`): [`Arc<O>`], a counted reference
@@ -409,15 +596,25 @@ pub trait VmaData<O>: private::Sealed<O> + Send + Sync + Sized {
     #[doc(hidden)]
     const COUNTED: bool;
 
+    /// How `mmap_prepare` lends the owner for the whole `mmap` call ([`VmaDesc::set_vm_ops`]):
+    /// [`ArcBorrow`] for [`Arc`], the [`OwnerRef`] itself for an uncounted owner.
+    type Lent<'a>;
+
     /// Gives up the handle, returning the owner's address for `vm_private_data`.
     #[doc(hidden)]
     fn into_owner_ptr(self) -> *const O;
 
-    /// Takes the reference of a copied VMA.
+    /// The owner's address, without taking a reference.
+    #[doc(hidden)]
+    fn lent_ptr(lent: Self::Lent<'_>) -> *const O;
+
+    /// Takes the reference of a copied VMA, or of a VMA created from an `mmap_prepare`
+    /// description (`vm_ops->mapped`).
     ///
     /// # Safety
     ///
-    /// `owner` came from [`VmaData::into_owner_ptr`] and its reference is still held.
+    /// `owner` came from [`VmaData::into_owner_ptr`] and its reference is still held, or from
+    /// [`VmaData::lent_ptr`] and the loan has not ended.
     #[doc(hidden)]
     unsafe fn dup(owner: *const O);
 
@@ -436,15 +633,23 @@ impl<O: Send + Sync + 'static> private::Sealed<O> for Arc<O> {}
 impl<O: Send + Sync + 'static> VmaData<O> for Arc<O> {
     const COUNTED: bool = true;
 
+    type Lent<'a> = ArcBorrow<'a, O>;
+
     #[inline]
     fn into_owner_ptr(self) -> *const O {
         Arc::into_raw(self)
     }
 
     #[inline]
+    fn lent_ptr(lent: ArcBorrow<'_, O>) -> *const O {
+        // The same address as `Arc::into_raw` gives for the `Arc` it borrows.
+        core::ptr::from_ref::<O>(&lent)
+    }
+
+    #[inline]
     unsafe fn dup(owner: *const O) {
-        // SAFETY: `owner` is the `into_raw` pointer of a live `Arc<O>` (caller), so it can be
-        // borrowed; `Arc::from` takes one more reference, which `into_raw` hands to the copied
+        // SAFETY: `owner` is the `into_raw` address of a live `Arc<O>` (caller: a held reference
+        // or an `ArcBorrow` loan that has not ended), so it can be borrowed; `Arc::from` takes one more reference, which `into_raw` hands to the copied
         // VMA.
         let copy: Arc<O> = unsafe { ArcBorrow::from_raw(owner) }.into();
         let _ = Arc::into_raw(copy);
@@ -491,9 +696,16 @@ impl<O: Sync> private::Sealed<O> for OwnerRef<O> {}
 impl<O: Sync> VmaData<O> for OwnerRef<O> {
     const COUNTED: bool = false;
 
+    type Lent<'a> = OwnerRef<O>;
+
     #[inline]
     fn into_owner_ptr(self) -> *const O {
         self.0.as_ptr()
+    }
+
+    #[inline]
+    fn lent_ptr(lent: OwnerRef<O>) -> *const O {
+        lent.0.as_ptr()
     }
 
     #[inline]
@@ -593,6 +805,9 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
 /// ```
 pub struct VmOpsTable<T: VmOperations> {
     table: Opaque<bindings::vm_operations_struct>,
+    /// The same callbacks plus `mapped`, for VMAs described by `mmap_prepare` (7.3 refuses a
+    /// `mapped` hook installed by `->mmap`).
+    prepared: Opaque<bindings::vm_operations_struct>,
     _t: PhantomData<T>,
 }
 
@@ -618,7 +833,7 @@ impl<'a, T: VmOperations> OwnedVma<'a, T> {
         self.vma
     }
 
-    /// The owner installed by [`VmaNew::set_vm_ops`] (the one passed to [`VmOpsTable::owns`]).
+    /// The owner installed by `set_vm_ops` (the one passed to [`VmOpsTable::owns`]).
     #[inline]
     pub fn owner(&self) -> &'a T::Owner {
         self.owner
@@ -776,8 +991,11 @@ impl<T: VmOperations> VmOpsTable<T> {
         if T::HAS_ACCESS {
             ops.access = Some(Self::access);
         }
+        let mut prepared = ops;
+        prepared.mapped = Some(Self::mapped);
         Self {
             table: Opaque::new(ops),
+            prepared: Opaque::new(prepared),
             _t: PhantomData,
         }
     }
@@ -789,7 +1007,7 @@ impl<T: VmOperations> VmOpsTable<T> {
     }
 
     /// Checked conversion: `Some` if `vma` was set up with this table (its `vm_ops` is this
-    /// static) for `owner` (its `vm_private_data` is `owner`).
+    /// static, from `mmap` or `mmap_prepare`) for `owner` (its `vm_private_data` is `owner`).
     ///
     /// `owner` is only compared, never dereferenced, so a caller may pass the address of an
     /// owner it cannot borrow right now; on success the owner is alive for `'a`, since it
@@ -804,8 +1022,8 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: Both fields are readable under any lock that keeps the VMA stable ("written
         // once on initial map").
         let (ops, private) = unsafe { ((*vma.as_ptr()).vm_ops, (*vma.as_ptr()).vm_private_data) };
-        if !core::ptr::eq(ops, self.as_raw()) || !core::ptr::eq(private.cast_const().cast(), owner)
-        {
+        let ours = core::ptr::eq(ops, self.as_raw()) || core::ptr::eq(ops, self.prepared.get());
+        if !ours || !core::ptr::eq(private.cast_const().cast(), owner) {
             return None;
         }
         Some(OwnedVma {
@@ -837,6 +1055,26 @@ impl<T: VmOperations> VmOpsTable<T> {
         // released by its `close`.
         unsafe { T::Data::dup(owner) };
         T::open(owner, vma);
+    }
+
+    /// # Safety
+    ///
+    /// Installed as `vm_operations_struct::mapped` of the `mmap_prepare` table: called by the mm
+    /// core once, for the VMA it created from a description of ours, under the mmap write lock
+    /// and within the `mmap` call the owner was lent for; `private` points to that VMA's
+    /// `vm_private_data`.
+    unsafe extern "C" fn mapped(
+        _start: usize,
+        _end: usize,
+        _pgoff: usize,
+        _file: *const bindings::file,
+        private: *mut *mut core::ffi::c_void,
+    ) -> core::ffi::c_int {
+        // SAFETY: `*private` is the pointer `VmaDesc::set_vm_ops` stored from
+        // `VmaData::lent_ptr`, and the loan lasts for the whole `mmap` call. The new VMA takes
+        // its own reference here, released by its `close`.
+        unsafe { T::Data::dup((*private).cast_const().cast()) };
+        0
     }
 
     /// # Safety

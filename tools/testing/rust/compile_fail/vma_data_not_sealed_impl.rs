@@ -22,8 +22,14 @@ struct Buffer {
 impl VmaData<Buffer> for KBox<Buffer> {
     const COUNTED: bool = true;
 
+    type Lent<'a> = &'a Buffer;
+
     fn into_owner_ptr(self) -> *const Buffer {
         KBox::into_raw(self)
+    }
+
+    fn lent_ptr(lent: &Buffer) -> *const Buffer {
+        lent
     }
 
     unsafe fn dup(_owner: *const Buffer) {}

@@ -23,8 +23,14 @@ struct Evil {
 impl VmaData<Evil> for Arc<Buffer> {
     const COUNTED: bool = false;
 
+    type Lent<'a> = &'a Evil;
+
     fn into_owner_ptr(self) -> *const Evil {
         core::ptr::NonNull::dangling().as_ptr()
+    }
+
+    fn lent_ptr(lent: &Evil) -> *const Evil {
+        lent
     }
 
     unsafe fn dup(_owner: *const Evil) {}
