@@ -196,3 +196,58 @@ impl<'a, L: Sleepable> Ctx<'a, L> {
         unsafe { crate::bindings::might_sleep() };
     }
 }
+
+/// The locks the current task holds, as lockdep counts them, taken where a callback receives a
+/// token, to check that it returns holding no more.
+///
+/// `mem::forget` on a guard (of `kernel::mm` or of `kernel::sync`) keeps its lock held while the
+/// borrow of the parent token ends, so the parent token can be used again: the type system cannot
+/// see a value that is never dropped. Lockdep can: each trampoline of `kernel::mm` and
+/// `MiscDevice` that hands out a token snapshots the task's lock depth before the callback and
+/// [`HeldLocks::check`]s it afterwards, which reports the leak (with the held locks) at the entry
+/// point that leaked it, also where `lockdep_sys_exit` never looks (page faults, kernel threads).
+/// Without `CONFIG_LOCKDEP` it compiles to nothing.
+pub struct HeldLocks {
+    depth: i32,
+}
+
+impl HeldLocks {
+    /// Snapshots the current task's lock depth (0 without `CONFIG_LOCKDEP`, or once lockdep has
+    /// turned itself off after a report).
+    #[inline]
+    pub fn now() -> Self {
+        #[cfg(CONFIG_LOCKDEP)]
+        // SAFETY: Reads the current task's `lockdep_depth`, which only the task itself changes.
+        let depth = unsafe { crate::bindings::lockdep_depth(crate::task::Task::current_raw()) };
+        #[cfg(not(CONFIG_LOCKDEP))]
+        let depth = 0;
+        HeldLocks { depth }
+    }
+
+    /// How many more locks the task holds now than at the snapshot (negative if it released
+    /// locks it held before).
+    #[inline]
+    pub fn leaked(&self) -> i32 {
+        HeldLocks::now().depth - self.depth
+    }
+
+    /// Reports, with a warning and the list of held locks, if callback `entry` returned with a
+    /// different number of locks held than it was called with.
+    #[inline]
+    pub fn check(self, entry: &str) {
+        if cfg!(CONFIG_LOCKDEP) {
+            let n = self.leaked();
+            if n != 0 {
+                Self::report(entry, n);
+            }
+        }
+    }
+
+    #[cold]
+    fn report(entry: &str, n: i32) {
+        crate::pr_err!("{entry}: {n} more lock(s) held on return than on entry (leaked guard?)\n");
+        // SAFETY: Prints the current task's held locks; no requirements.
+        unsafe { crate::bindings::debug_show_held_locks(crate::task::Task::current_raw()) };
+        crate::warn_on!(true);
+    }
+}

@@ -12,7 +12,7 @@ use crate::{
     error::code::{EINTR, EINVAL},
     mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
-        order::Ctx,
+        order::{Ctx, HeldLocks},
         pgtable::PteGuard,
         virt::{check_flags_change, flags},
         Mm, MmWithUser,
@@ -648,6 +648,34 @@ fn lock_vma_misses_unmapped() -> TestResult {
     Ok(())
 }
 
+/// `mem::forget` on a guard is not a type error; lockdep's count, which every trampoline checks
+/// with [`HeldLocks`], sees the lock still held.
+fn forgotten_guards_are_counted_by_held_locks() -> TestResult {
+    if !cfg!(CONFIG_LOCKDEP) {
+        kunit_skip!("needs CONFIG_LOCKDEP");
+    }
+    let t = TestMm::new()?;
+    let mut root = root_ctx!();
+    let held = HeldLocks::now();
+    let (mmap, _ctx) = t.mm.mmap_read_lock(&mut root);
+    core::mem::forget(mmap);
+    // The root token is usable again, but the mmap lock is still held: one lock more.
+    kunit_check_eq!(held.leaked(), 1);
+    // SAFETY: Releases the mmap read lock that the forgotten guard held, as its `drop` would.
+    unsafe { bindings::mmap_read_unlock(t.mm.as_raw()) };
+    kunit_check_eq!(held.leaked(), 0);
+    let Some((vma, _ctx)) = t.mm.lock_vma_under_rcu(&mut root, A.0) else {
+        kunit_skip!("lock_vma_under_rcu failed optimistically");
+    };
+    let raw = vma.as_ptr();
+    core::mem::forget(vma);
+    kunit_check_eq!(held.leaked(), 1);
+    // SAFETY: Releases the VMA read lock that the forgotten guard held, as its `drop` would.
+    unsafe { bindings::vma_end_read(raw) };
+    kunit_check_eq!(held.leaked(), 0);
+    Ok(())
+}
+
 mm_suite!(
     rust_mm_handles,
     [
@@ -672,6 +700,7 @@ mm_suite!(
         find_vma_returns_next,
         vma_iteration_order_and_count,
         vma_ref_fields,
+        forgotten_guards_are_counted_by_held_locks,
     ]
 );
 

@@ -161,6 +161,31 @@ fn pte_count_present_prot_none_counts_one() -> TestResult {
     Ok(())
 }
 
+/// Under a `PteGuard` the task is atomic (the PTE spinlock raised the preempt count), which is
+/// what makes `might_sleep` in any sleeping call outside `kernel::mm` (`UserSlice` copies,
+/// `GFP_KERNEL` allocations, `Mutex::lock`) report it under `CONFIG_DEBUG_ATOMIC_SLEEP`; the
+/// token closes the calls inside `kernel::mm` by type.
+fn pte_guard_is_atomic_for_might_sleep() -> TestResult {
+    if !cfg!(CONFIG_DEBUG_ATOMIC_SLEEP) {
+        kunit_skip!("needs CONFIG_DEBUG_ATOMIC_SLEEP");
+    }
+    let t = TestMm::new()?;
+    user_write(A.0, 1)?;
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    // SAFETY: Reads the current task's preempt count; no requirements.
+    let outside = unsafe { bindings::preempt_count() };
+    let (pte, _) = PteGuard::lock(&mut ctx, vma, A.0).ok_or(TestError::Failed)?;
+    // SAFETY: As above.
+    let inside = unsafe { bindings::preempt_count() };
+    drop(pte);
+    kunit_check!(inside > outside);
+    // SAFETY: As above.
+    kunit_check_eq!(unsafe { bindings::preempt_count() }, outside);
+    Ok(())
+}
+
 fn pte_lock_outside_vma_is_none() -> TestResult {
     let t = TestMm::new()?;
     user_write(A.0, 0x5a)?;
@@ -368,6 +393,7 @@ mm_suite!(
         pte_count_present_batches_within_table_and_vma,
         pte_count_present_prot_none_counts_one,
         pte_lock_outside_vma_is_none,
+        pte_guard_is_atomic_for_might_sleep,
         pte_clear_young_test_and_clear,
         pte_mkclean_then_write_dirties_again,
         pte_under_vma_read_lock,

@@ -17,7 +17,7 @@ use crate::{
     error::{code::EINVAL, to_result, Error, Result},
     mm::{
         fault::{Fault, Proceed, VmFault, VmFaultResult},
-        order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, VmaLock},
+        order::{Before, Ctx, HeldLocks, MmapLock, PageTableLock, Sleepable, VmaLock},
         pgtable::{PteGuard, PMD_SIZE},
         virt::{flags, vm_flags_t, VmaRef},
     },
@@ -1054,7 +1054,9 @@ impl<T: VmOperations> VmOpsTable<T> {
         // SAFETY: The copy shares the original's owner pointer; it takes its own reference,
         // released by its `close`.
         unsafe { T::Data::dup(owner) };
+        let held = HeldLocks::now();
         T::open(owner, vma);
+        held.check("VmOperations::open");
     }
 
     /// # Safety
@@ -1088,7 +1090,9 @@ impl<T: VmOperations> VmOpsTable<T> {
         let vma_ref = unsafe { VmaRef::from_raw(vma) };
         // SAFETY: As above.
         let owner = unsafe { Self::data(vma) };
+        let held = HeldLocks::now();
         T::close(owner, vma_ref);
+        held.check("VmOperations::close");
         // SAFETY: Drops the reference owned by this VMA (from `set_vm_ops` or `open`); `owner`
         // is not used afterwards.
         unsafe { T::Data::release(owner) };
@@ -1103,7 +1107,9 @@ impl<T: VmOperations> VmOpsTable<T> {
         let mut f = unsafe { VmFault::<Fault>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
+        let held = HeldLocks::now();
         let result = T::fault(data, &mut f);
+        held.check("VmOperations::fault");
         // SAFETY: `fault` has just returned `result` for `vmf`.
         unsafe { VmFault::settle(vmf, result) }.as_raw()
     }
@@ -1116,7 +1122,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         let mut f = unsafe { VmFault::<Proceed>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
-        T::page_mkwrite(data, &mut f).as_raw()
+        let held = HeldLocks::now();
+        let result = T::page_mkwrite(data, &mut f);
+        held.check("VmOperations::page_mkwrite");
+        result.as_raw()
     }
 
     /// # Safety
@@ -1127,7 +1136,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         let mut f = unsafe { VmFault::<Proceed>::from_raw(vmf) };
         // SAFETY: The faulting VMA is ours.
         let data = unsafe { Self::data(f.vma().as_ptr()) };
-        T::pfn_mkwrite(data, &mut f).as_raw()
+        let held = HeldLocks::now();
+        let result = T::pfn_mkwrite(data, &mut f);
+        held.check("VmOperations::pfn_mkwrite");
+        result.as_raw()
     }
 
     /// # Safety
@@ -1146,7 +1158,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         // INVARIANT: `map_pages` runs under the RCU read lock and must not block (VFS table); a
         // token at the last level makes every sleeping call and every further lock unavailable.
         let mut ctx = Ctx::<PageTableLock>::make();
-        T::map_pages(data, &f, &mut ctx, start, end).as_raw()
+        let held = HeldLocks::now();
+        let result = T::map_pages(data, &f, &mut ctx, start, end);
+        held.check("VmOperations::map_pages");
+        result.as_raw()
     }
 
     /// # Safety
@@ -1167,7 +1182,10 @@ impl<T: VmOperations> VmOpsTable<T> {
         let buf = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), len) };
         // INVARIANT: The mmap read lock is held.
         let mut ctx = Ctx::<MmapLock>::make();
-        match T::access(data, vma_ref, &mut ctx, addr, buf, write != 0) {
+        let held = HeldLocks::now();
+        let result = T::access(data, vma_ref, &mut ctx, addr, buf, write != 0);
+        held.check("VmOperations::access");
+        match result {
             Ok(n) => n.min(len) as core::ffi::c_int,
             Err(e) => Error::to_errno(e),
         }
