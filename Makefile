@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test run lint bench fmt clean
+.PHONY: all setup prepare build test test-debug test-novma storm run lint bench fmt clean
 all: test
 
 setup:
@@ -10,12 +10,20 @@ build: prepare
 	@scripts/build.sh
 test:
 	@scripts/test.sh
+# The same tiers on the debug kernel (KASAN, KFENCE, kmemleak, ...) and without per-VMA locks.
+test-debug:
+	@FLAVOUR=debug scripts/test.sh
+test-novma:
+	@FLAVOUR=novma scripts/test.sh
 run:
 	@scripts/run.sh
 lint:
 	@scripts/lint.sh
 bench:
 	@scripts/bench.sh
+# The storm alone, long: make storm SECONDS=600.
+storm:
+	@SECONDS_ARG=$(SECONDS) scripts/storm.sh
 fmt:
 	@scripts/fmt.sh
 clean:

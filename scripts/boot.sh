@@ -26,10 +26,11 @@ fi
 stage "booting in QEMU (TCG, mode=$mode; log: $log)"
 set +e
 timeout "${BOOT_TIMEOUT:-1200}" qemu-system-x86_64 \
-	-accel tcg -cpu max -smp 2 -m 2048 -nographic -no-reboot \
+	-accel tcg -cpu max -smp "${SMP:-4}" -m 2048 -nographic -no-reboot \
 	-bios /usr/share/qemu/qboot.rom \
 	-kernel "$kernel" -initrd "$CACHE/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode" \
+	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}" \
+	${QEMU_EXTRA:-} \
 	</dev/null >"$log" 2>&1
 rc=$?
 set -e

@@ -11,13 +11,32 @@ if [ "${NOINLINE:-0}" = 1 ]; then
 	sed 's/^CONFIG_RUST_INLINE_HELPERS=y$/# CONFIG_RUST_INLINE_HELPERS is not set/' "$KCONF" >"$BUILD/.kunitconfig.want"
 	KCONF="$BUILD/.kunitconfig.want"
 fi
-# Every option we ask for must be in .config (a make run with another rustc
-# can silently turn CONFIG_RUST off, so this is checked every time).
+if [ -n "$FLAVOUR" ]; then
+	# The base configuration with the flavour's fragment over it: options the fragment names
+	# (set or "is not set") are dropped from the base first.
+	frag="$REPO/scripts/rust_mm.$FLAVOUR.kunitconfig"
+	names=$(sed -nE 's/^(# )?(CONFIG_[A-Za-z0-9_]+)[= ].*/\2/p' "$frag" | sort -u)
+	{
+		grep -vE "^(# )?($(echo $names | tr ' ' '|'))[= ]" "$KCONF"
+		echo "# --- $(basename "$frag") ---"
+		cat "$frag"
+	} >"$BUILD/.kunitconfig.flavour"
+	KCONF="$BUILD/.kunitconfig.flavour"
+fi
+# Every option we ask for must be in .config, and every "is not set" one absent (a make run
+# with another rustc can silently turn CONFIG_RUST off, so this is checked every time).
 config_ok() {
-	local line bad=0
+	local line opt bad=0
 	while read -r line; do
-		case "$line" in CONFIG_*) ;; *) continue;; esac
-		grep -qx "$line" "$BUILD/.config" 2>/dev/null || { [ "${1:-}" = quiet ] || echo "config: $line did not stick" >&2; bad=1; }
+		case "$line" in
+		CONFIG_*) grep -qx "$line" "$BUILD/.config" 2>/dev/null && continue ;;
+		"# CONFIG_"*" is not set")
+			opt=${line#"# "}; opt=${opt%" is not set"}
+			grep -q "^$opt=" "$BUILD/.config" 2>/dev/null || continue ;;
+		*) continue ;;
+		esac
+		[ "${1:-}" = quiet ] || echo "config: $line did not stick" >&2
+		bad=1
 	done <"$KCONF"
 	return $bad
 }

@@ -4,6 +4,9 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
 mode=$(sed -n 's/.*rust_mm\.mode=\([a-z]*\).*/\1/p' /proc/cmdline)
+# make storm SECONDS=N: the storm's length, passed on the kernel command line.
+STORM_SECONDS=$(sed -n 's/.*rust_mm\.storm_seconds=\([0-9]*\).*/\1/p' /proc/cmdline)
+export STORM_SECONDS
 echo "rust-mm: userspace start (mode=$mode)"
 if [ -x "/tests/$mode.sh" ]; then
 	"/tests/$mode.sh"

@@ -28,7 +28,7 @@ kmake() {
 # compile_fail.sh reads the build directory under the same lock, shared, and must not see a
 # half-written kernel crate. A no-op if this process already holds it.
 build_lock() {
-	local lock="${KBUILD_LOCK:-/tmp/kbuild.lock}" fd
+	local lock="${KBUILD_LOCK:-/tmp/kbuild-$(basename "$BUILD").lock}" fd
 	for fd in /proc/$$/fd/*; do [ "$(readlink "$fd" 2>/dev/null)" = "$lock" ] && return 0; done
 	[ -e "$lock" ] || : >>"$lock"
 	exec 8<"$lock"
@@ -42,3 +42,12 @@ if [ -n "${KDIR:-}" ]; then
 fi
 # NOINLINE=1: a second build directory whose kernel calls the C helpers out of line.
 if [ "${NOINLINE:-0}" = 1 ]; then BUILD="$BUILD-noinline"; fi
+# FLAVOUR=debug|novma: another kernel, configured with scripts/rust_mm.$FLAVOUR.kunitconfig over
+# the base configuration, in its own build and log directories (make test-debug, test-novma).
+FLAVOUR="${FLAVOUR:-}"
+if [ -n "$FLAVOUR" ]; then
+	[ -f "$REPO/scripts/rust_mm.$FLAVOUR.kunitconfig" ] || die "unknown FLAVOUR=$FLAVOUR"
+	BUILD="$BUILD-$FLAVOUR"
+	LOGDIR="$LOGDIR/$FLAVOUR"
+	mkdir -p "$LOGDIR"
+fi

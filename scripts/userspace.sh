@@ -50,7 +50,7 @@ cp "$BINDERFS_TEST" "$work/selftests/filesystems/binderfs/"
 
 rm -rf "$OUT" && mkdir -p "$OUT"
 CFLAGS="-static -O2 -pthread -Wall -Werror -I$REPO/include/uapi -isystem $UAPI/include"
-for prog in rust_mmap_test rust_mmap_bench rust_mmap_demo; do
+for prog in rust_mmap_test rust_mmap_bench rust_mmap_demo rust_mm_bench_ops rust_mmap_storm; do
 	gcc $CFLAGS -o "$OUT/$prog" "$work/selftests/rust_mmap/$prog.c" ||
 		die "building $prog failed"
 done
@@ -86,6 +86,34 @@ if [ "$ran" = " rust c" ]; then
 		grep -vxF -f /tmp/results-c.txt /tmp/results-rust.txt | sed 's/^/# rust: /'
 		grep -vxF -f /tmp/results-rust.txt /tmp/results-c.txt | sed 's/^/# c:    /'
 		echo "not ok 1 identical_results"
+	fi
+fi
+
+# The storm: N threads x T seconds of random mmap/munmap/mremap/mprotect/madvise/fork and
+# hostile ioctls per device, every result checked against a model of the ABI (make storm runs
+# it long); then a deterministic single-thread sequence whose digest both devices must share.
+for d in rust c; do
+	dev=/dev/$d-mmap
+	[ -e $dev ] || continue
+	echo "rust-mm: suite storm-$d"
+	./rust_mmap_storm $dev -t ${STORM_THREADS:-2} -s ${STORM_SECONDS:-10} >/tmp/storm-$d.log 2>&1
+	cat /tmp/storm-$d.log
+	echo "rust-mm: suite storm-det-$d"
+	./rust_mmap_storm $dev -d >/tmp/storm-det-$d.log 2>&1
+	cat /tmp/storm-det-$d.log
+done
+if [ -e /dev/rust-mmap ] && [ -e /dev/c-mmap ]; then
+	echo "rust-mm: suite storm-agreement"
+	echo "TAP version 13"
+	echo "1..1"
+	r=$(grep '^# storm-deterministic:' /tmp/storm-det-rust.log)
+	c=$(grep '^# storm-deterministic:' /tmp/storm-det-c.log)
+	if [ -n "$r" ] && [ "$r" = "$c" ]; then
+		echo "ok 1 identical_digest"
+	else
+		echo "# rust: $r"
+		echo "# c:    $c"
+		echo "not ok 1 identical_digest"
 	fi
 fi
 
@@ -126,6 +154,33 @@ for t in $skip; do
 done
 t2=$(now_cs)
 echo "# binderfs_test: $(secs $((t2 - t1))) s; binder tier: $(secs $((t2 - t0))) s"
+
+# The debug kernel (CONFIG_DEBUG_KMEMLEAK): after every test, scan for leaked kernel memory
+# twice (an object must stay unreferenced across scans to be reported); any leak fails.
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo "rust-mm: suite kmemleak"
+	echo "TAP version 13"
+	echo "1..1"
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 6
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/tmp/kmemleak.txt
+	n=$(grep -c "^unreferenced object" /tmp/kmemleak.txt)
+	head -n 80 /tmp/kmemleak.txt | sed 's/^/# /'
+	echo "# kmemleak: $n unreferenced objects"
+	if [ "$n" = 0 ]; then echo "ok 1 no_leaks"; else echo "not ok 1 no_leaks"; fi
+fi
+SH
+
+# make storm SECONDS=N: the storm alone, long, with more threads, on both devices.
+cat >"$OUT/storm.sh" <<'SH'
+#!/bin/sh
+cd /tests
+for d in rust c; do
+	echo "rust-mm: suite storm-$d"
+	./rust_mmap_storm /dev/$d-mmap -t ${STORM_THREADS:-8} -s ${STORM_SECONDS:-60}
+done
 SH
 
 # make run: a short transcript.
@@ -139,6 +194,7 @@ cat >"$OUT/bench.sh" <<'SH'
 #!/bin/sh
 echo "rust-mm: bench start"
 /tests/rust_mmap_bench ${RUST_MMAP_BENCH_ROUNDS:-30}
+/tests/rust_mm_bench_ops ${RUST_MMAP_BENCH_ROUNDS:-30} || echo "# rust_mm_bench_ops: exit status $?"
 echo "rust-mm: bench end"
 SH
 chmod +x "$OUT"/*.sh

@@ -86,6 +86,11 @@ struct rust_mmap_stats {
  * unaligned or empty-after-rounding range, a range not inside one mapping of
  * this open file, or a mapping of another file; ENOENT if no VMA at addr.
  * Unknown ioctl numbers: ENOTTY.
+ *
+ * A range ioctl reads its struct, acts, and writes the result back last. If
+ * only that write-back fails (EFAULT, e.g. the struct is in read-only
+ * memory), the action has already happened and is not undone: SEAL has
+ * sealed, DONTCOPY has marked, ZAP has zapped. The struct is left unchanged.
  */
 
 #endif /* _UAPI_LINUX_RUST_MMAP_H */

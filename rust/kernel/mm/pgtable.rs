@@ -46,6 +46,7 @@ pub const PMD_SIZE: usize = 1 << bindings::PMD_SHIFT;
 ///
 /// `mm` must be valid and `addr` must lie in a VMA of `mm` that the caller keeps stable, so the
 /// page tables on the way are not freed (`free_pgtables` needs the VMA unreachable).
+#[inline]
 unsafe fn walk_to_pmd(
     mm: *mut bindings::mm_struct,
     addr: usize,
@@ -255,6 +256,7 @@ impl<'a> PteGuard<'a> {
     ///
     /// One read-once (`ptep_get`) per entry, all under this guard's PTE lock: the batched form
     /// of [`PteGuard::get`] + [`Pte::is_present`] for scans like `mincore`.
+    #[inline]
     pub fn count_present(&self, pages: usize) -> (usize, usize) {
         let to_table_end = (PMD_SIZE - (self.addr & (PMD_SIZE - 1))) / PAGE_SIZE;
         let to_vma_end = (self.vma.end() - self.addr) / PAGE_SIZE;
@@ -370,12 +372,14 @@ impl<'a> PmdGuard<'a> {
     }
 
     /// Whether the PMD entry is empty (`pmd_none` of `pmdp_get`).
+    #[inline]
     pub fn is_none(&self) -> bool {
         // SAFETY: `pmd` is a valid entry (type invariant); read once.
         unsafe { bindings::pmd_none(bindings::pmdp_get(self.pmd.as_ptr())) != 0 }
     }
 
     /// Whether the PMD entry maps a huge page directly (`pmd_leaf`).
+    #[inline]
     pub fn is_leaf(&self) -> bool {
         // SAFETY: As above.
         unsafe { bindings::pmd_leaf(bindings::pmdp_get(self.pmd.as_ptr())) }
@@ -425,6 +429,7 @@ impl<'a> PageTableLockGuard<'a> {
     }
 
     /// The mm whose lock is held.
+    #[inline]
     pub fn mm(&self) -> &'a Mm {
         self.mm
     }

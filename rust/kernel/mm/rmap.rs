@@ -176,9 +176,11 @@ impl IMmapReadGuard<'_> {
     #[inline]
     pub fn vmas(&self, first: usize, last: usize) -> IMmapIter<'_> {
         IMmapIter {
-            mapping: self.mapping.as_raw(),
-            next: core::ptr::null_mut(),
-            started: false,
+            // SAFETY: The tree is locked for as long as the iterator (which borrows the guard)
+            // lives; this finds its first VMA in the range.
+            next: unsafe {
+                bindings::mapping_rmap_tree_iter_first(self.mapping.as_raw(), first, last)
+            },
             first,
             last,
             _guard: PhantomData,
@@ -202,9 +204,8 @@ impl Drop for IMmapReadGuard<'_> {
 
 /// Iterator over the VMAs of an `i_mmap` tree, returned by [`IMmapReadGuard::vmas`].
 pub struct IMmapIter<'a> {
-    mapping: *mut bindings::address_space,
+    /// The VMA the next call returns (null at the end), looked up one step ahead.
     next: *mut bindings::vm_area_struct,
-    started: bool,
     first: usize,
     last: usize,
     _guard: PhantomData<&'a IMmapReadGuard<'a>>,
@@ -213,21 +214,16 @@ pub struct IMmapIter<'a> {
 impl<'a> Iterator for IMmapIter<'a> {
     type Item = &'a VmaRef;
 
+    #[inline]
     fn next(&mut self) -> Option<&'a VmaRef> {
-        // SAFETY: The tree is locked (the iterator borrows the guard); the functions walk it.
-        self.next = unsafe {
-            if self.started {
-                if self.next.is_null() {
-                    return None;
-                }
-                bindings::mapping_rmap_tree_iter_next(self.next, self.first, self.last)
-            } else {
-                self.started = true;
-                bindings::mapping_rmap_tree_iter_first(self.mapping, self.first, self.last)
-            }
-        };
+        let vma = self.next;
+        if vma.is_null() {
+            return None;
+        }
+        // SAFETY: The tree is locked (the iterator borrows the guard) and `vma` is in it.
+        self.next = unsafe { bindings::mapping_rmap_tree_iter_next(vma, self.first, self.last) };
         // SAFETY: VMAs in the locked tree are stable while the guard lives.
-        (!self.next.is_null()).then(|| unsafe { VmaRef::from_raw(self.next) })
+        Some(unsafe { VmaRef::from_raw(vma) })
     }
 }
 

@@ -558,6 +558,9 @@ fn owns_rejects_foreign_vmas() -> TestResult {
         .vma_lookup(super::tests::A.0)
         .ok_or(TestError::Failed)?;
     kunit_check!(TEST_VM_OPS.owns(anon, &*f.buf).is_none());
+    // A null owner matches nothing (an rmap walker may see a VMA of `mmap_prepare` with our
+    // ops and no private data yet).
+    kunit_check!(TEST_VM_OPS.owns(ours, core::ptr::null()).is_none());
     // Same Rust type, different table: not ours either.
     kunit_check!(OTHER_VM_OPS.owns(ours, &*f.buf).is_none());
     // Same table, another open file of the same driver: not this file's VMA.

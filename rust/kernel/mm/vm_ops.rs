@@ -561,6 +561,12 @@ impl<'a, K> VmaDesc<'a, K> {
     /// the core calls `vm_ops->mapped`, where the VMA takes its own reference ([`Arc`]), released
     /// by its `close`; copies of the VMA take theirs in `open`. An owner that does not live for
     /// `'a` (one created inside the hook, or behind a lock) does not compile.
+    ///
+    /// Without a `VM_SPECIAL` flag (`VM_MIXEDMAP`, `VM_PFNMAP`, `VM_IO`, `VM_DONTEXPAND`), a later
+    /// range of the same file at the next address and page offset may be merged into this VMA,
+    /// which keeps this owner; as after an `mremap` that grows the VMA, callbacks then see page
+    /// offsets this hook never checked, so they must bound-check `pgoff` against their owner (a
+    /// fault past the end returns `SIGBUS`, as past the end of a file).
     pub fn set_vm_ops<T: VmOperations>(
         self,
         table: &'static VmOpsTable<T>,
@@ -805,8 +811,8 @@ pub trait VmOperations: Sized + 'static + Send + Sync {
 /// ```
 pub struct VmOpsTable<T: VmOperations> {
     table: Opaque<bindings::vm_operations_struct>,
-    /// The same callbacks plus `mapped`, for VMAs described by `mmap_prepare` (7.3 refuses a
-    /// `mapped` hook installed by `->mmap`).
+    /// The same callbacks plus `mapped`, for VMAs described by `mmap_prepare` (`mm.h`: `mapped`
+    /// is "ONLY valid if set from f_op->mmap_prepare").
     prepared: Opaque<bindings::vm_operations_struct>,
     _t: PhantomData<T>,
 }
@@ -1010,7 +1016,7 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// static, from `mmap` or `mmap_prepare`) for `owner` (its `vm_private_data` is `owner`).
     ///
     /// `owner` is only compared, never dereferenced, so a caller may pass the address of an
-    /// owner it cannot borrow right now; on success the owner is alive for `'a`, since it
+    /// owner it cannot borrow right now (a null `owner` matches no VMA); on success the owner is alive for `'a`, since it
     /// outlives the VMA ([`VmaData`]). The check is made under whatever lock keeps `vma` stable,
     /// and its result lives no longer than that lock, so it is revalidated at each use.
     #[inline]
@@ -1019,11 +1025,20 @@ impl<T: VmOperations> VmOpsTable<T> {
         vma: &'a VmaRef,
         owner: *const T::Owner,
     ) -> Option<OwnedVma<'a, T>> {
-        // SAFETY: Both fields are readable under any lock that keeps the VMA stable ("written
-        // once on initial map").
-        let (ops, private) = unsafe { ((*vma.as_ptr()).vm_ops, (*vma.as_ptr()).vm_private_data) };
+        // SAFETY: Both fields are readable under any lock that keeps the VMA stable. They are
+        // written once, but not always before the VMA becomes visible: a VMA described by
+        // `mmap_prepare` is linked into `i_mmap` with the dummy ops and no private data, and
+        // gets both afterwards without the `i_mmap` lock (`set_vma_user_defined_fields`), so an
+        // rmap walker may see our ops with a still-null private pointer: read each once, and
+        // never match a null owner.
+        let (ops, private) = unsafe {
+            (
+                core::ptr::read_volatile(&raw const (*vma.as_ptr()).vm_ops),
+                core::ptr::read_volatile(&raw const (*vma.as_ptr()).vm_private_data),
+            )
+        };
         let ours = core::ptr::eq(ops, self.as_raw()) || core::ptr::eq(ops, self.prepared.get());
-        if !ours || !core::ptr::eq(private.cast_const().cast(), owner) {
+        if !ours || private.is_null() || !core::ptr::eq(private.cast_const().cast(), owner) {
             return None;
         }
         Some(OwnedVma {

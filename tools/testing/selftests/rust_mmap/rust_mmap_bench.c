@@ -9,7 +9,14 @@
  * hits both alike. Printed are the medians over the rounds, in nanoseconds
  * per operation, the Rust/C ratio and, as the noise floor of that ratio,
  * the C/C ratio of a second, independent series of the C device measured the
- * same way in the same rounds:
+ * same way in the same rounds. Then the same as a machine-readable table
+ * (scripts/bench_plot.py) with min, median and max of every series:
+ *
+ *   # device bench: rounds=N (ns per operation; min median max)
+ *   op rust_min rust_med rust_max c_min c_med c_max c2_min c2_med c2_max rust/c c2/c
+ *   fault ...
+ *
+ * ("-" where a device is missing). The operations:
  *
  *   fault     touching one page of a fresh 256-page mapping of a fresh
  *             buffer (page allocation + vm_insert_page), per page
@@ -45,6 +52,9 @@ enum { OP_FAULT, OP_RESIDENT, OP_QUERY, OP_SEAL, NOPS };
 static const char *const op_names[NOPS] = {
 	"fault (per page)", "resident (256 pages)", "query", "seal+remap cycle",
 };
+
+/* The names in the machine-readable table. */
+static const char *const op_keys[NOPS] = { "fault", "resident", "query", "seal" };
 
 struct device {
 	const char *path;
@@ -210,6 +220,34 @@ int main(int argc, char **argv)
 		if (c->present && mc > 0)
 			snprintf(noise, sizeof(noise), "%.2f", mc2 / mc);
 		printf("%-22s %14s %14s %8s %8s\n", op_names[op], rs, cs, ratio, noise);
+	}
+
+	/* The machine-readable table; the samples are sorted by median() above. */
+	printf("# device bench: rounds=%d (ns per operation; min median max)\n", rounds);
+	printf("op rust_min rust_med rust_max c_min c_med c_max c2_min c2_med c2_max");
+	printf(" rust/c c2/c\n");
+	for (int op = 0; op < NOPS; op++) {
+		double med[ARRAY_SIZE(devices)] = { 0 };
+
+		printf("%s", op_keys[op]);
+		for (int i = 0; i < ndev; i++) {
+			double *v = devices[i].samples[op];
+
+			if (!devices[i].present) {
+				printf(" - - -");
+				continue;
+			}
+			med[i] = median(v, rounds);
+			printf(" %.1f %.1f %.1f", v[0], med[i], v[rounds - 1]);
+		}
+		if (rust->present && c->present && med[1] > 0)
+			printf(" %.3f", med[0] / med[1]);
+		else
+			printf(" -");
+		if (c->present && med[1] > 0)
+			printf(" %.3f\n", med[2] / med[1]);
+		else
+			printf(" -\n");
 	}
 	return 0;
 }

@@ -32,6 +32,10 @@
  * Output: TAP (storm_ops, storm_integrity, storm_abi, storm_no_leak) and
  * "# storm:" comment lines. A watchdog aborts the run (non-zero exit) if it
  * takes longer than SECONDS * 3 + 30 seconds.
+ *
+ * Debugging: -v prints every mismatch and coverage counters, -P checks the
+ * resident pages of every mapping after every operation, -x T:A:B traces
+ * operations A to B of thread T (a thread's sequence depends only on its seed).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -119,6 +123,8 @@ struct mvma {
 	int prot;			/* PROT_READ / PROT_WRITE bits */
 	bool maywrite, dontcopy;
 	uint64_t res[MAXPG / 64];	/* resident (present PTE) pages */
+	uint64_t made_op, res_op;	/* for messages: op that made it, that last */
+	const char *made_by, *res_by;	/* changed its resident pages */
 };
 
 struct child_report {
@@ -160,7 +166,9 @@ static const char *dev_path;
 static char dev_real[PATH_MAX];
 static int nthreads = 4, seconds = 10;
 static uint64_t seed = 1;
-static bool det, verbose;
+static bool det, verbose, paranoid;
+static int trace_thread = -1;		/* -x THREAD:FROM:TO */
+static uint64_t trace_from, trace_to;
 static uint64_t det_ops = DET_OPS;
 static uint64_t deadline_ns;
 
@@ -248,6 +256,27 @@ static void print_line(const char *kind, struct th *t, const char *msg)
 	pthread_mutex_unlock(&print_lock);
 }
 
+/* -x: a line per checked result and per page access of one thread. */
+static bool tracing(struct th *t)
+{
+	return t->idx == trace_thread && !t->in_child && t->ops >= trace_from && t->ops <= trace_to;
+}
+
+static void __attribute__((format(printf, 2, 3))) trace(struct th *t, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (!tracing(t))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&print_lock);
+	printf("# trace: thread %d op %" PRIu64 " (%s): %s\n", t->idx, t->ops, t->opname, msg);
+	pthread_mutex_unlock(&print_lock);
+}
+
 /* An ABI mismatch or (integ) a data integrity failure. */
 static void __attribute__((format(printf, 3, 4)))
 report(struct th *t, bool integ, const char *fmt, ...)
@@ -282,6 +311,8 @@ static bool chk(struct th *t, const char *what, long exp, long alt, long got)
 	dig(t, (uint64_t)got);
 	if (exp <= 0 && exp > -150)
 		t->nerr[-exp]++;
+	if (tracing(t))
+		trace(t, "%s -> %s", what, en(got, b, sizeof(b)));
 	if (got == exp || (alt != NOALT && got == alt))
 		return true;
 	if (alt != NOALT)
@@ -484,6 +515,8 @@ static int vma_new(struct th *t, int fi, uint32_t start, uint32_t len, uint32_t 
 		v->pgoff = pgoff;
 		v->prot = prot;
 		v->maywrite = !t->f[fi].rdonly;
+		v->made_op = v->res_op = t->ops;
+		v->made_by = v->res_by = t->opname;
 		t->f[fi].nvmas++;
 		return i;
 	}
@@ -543,6 +576,10 @@ static int vma_split(struct th *t, int vi, uint32_t at)
 	b = &t->v[ni];
 	b->maywrite = a->maywrite;
 	b->dontcopy = a->dontcopy;
+	b->made_op = a->made_op;
+	b->made_by = a->made_by;
+	b->res_op = a->res_op;
+	b->res_by = a->res_by;
 	for (uint32_t i = 0; i < b->len; i++) {
 		res_set(b, i, res_get(a, at + i));
 		res_set(a, at + i, false);
@@ -587,6 +624,8 @@ static void model_touch(struct th *t, int vi, uint32_t i)
 	if (res_get(v, i))
 		return;
 	res_set(v, i, true);
+	v->res_op = t->ops;
+	v->res_by = t->opname;
 	f->faults++;
 	if (!f->alloc[pg]) {
 		f->alloc[pg] = 1;
@@ -620,6 +659,9 @@ static void verify(struct th *t, const volatile uint64_t *p, uint32_t first, uin
 	uint64_t base;
 
 	if (gen == GEN_UNKNOWN) {
+		/* Not checked (it may hold addresses), but accessed all the same. */
+		for (uint32_t i = 0; i < n; i++)
+			(void)p[i];
 		dig(t, 0x5eed);
 		return;
 	}
@@ -642,9 +684,12 @@ static void touch_read(struct th *t, int vi, uint32_t i, bool exec)
 	struct mvma *v = &t->v[vi];
 	struct mfile *f = &t->f[v->file];
 
-	if (exec)
+	if (exec) {
+		trace(t, "read arena+%#lx (file %u page %u, was resident %d)",
+		      (v->start + i) * PS, f->uid, v->pgoff + i, res_get(v, i));
 		verify(t, (const volatile uint64_t *)pg_addr(t, v->start + i), 0, PS / 8, f,
 		       v->pgoff + i, "read through a mapping");
+	}
 	model_touch(t, vi, i);
 }
 
@@ -658,6 +703,8 @@ static void touch_write(struct th *t, int vi, uint32_t i, bool exec)
 		volatile uint64_t *p = (volatile uint64_t *)pg_addr(t, v->start + i);
 		uint64_t base = pat_base(f->uid, pg, gen);
 
+		trace(t, "write arena+%#lx (file %u page %u, was resident %d)",
+		      (v->start + i) * PS, f->uid, pg, res_get(v, i));
 		for (uint32_t w = 0; w < PS / 8; w++)
 			p[w] = pat_word(base, w);
 		dig(t, gen);
@@ -1031,12 +1078,16 @@ static long m_range(struct th *t, int fi, unsigned long cmd, uint64_t addr, uint
 		*result = res_count(v, off, n);
 		for (uint32_t i = off; i < off + n; i++)
 			res_set(v, i, false);
+		v->res_op = t->ops;
+		v->res_by = t->opname;
 		break;
 	case RUST_MMAP_SEAL:
 		/* The whole VMA: read-only for good, and its PTEs zapped. */
 		v->prot &= ~PROT_WRITE;
 		v->maywrite = false;
 		memset(v->res, 0, sizeof(v->res));
+		v->res_op = t->ops;
+		v->res_by = t->opname;
 		*result = vflags(v);
 		break;
 	case RUST_MMAP_DONTCOPY:
@@ -1125,6 +1176,63 @@ static void do_set_size(struct th *t, int fi, int fd, uint64_t size, bool hostil
 	arg_restore(t, &a);
 }
 
+/*
+ * The kernel's resident pages of every mapping of file fi, page by page,
+ * against the model: report where they differ, then follow the kernel (so
+ * that one divergence does not cascade into a mismatch per later fault).
+ */
+static void residency_scan(struct th *t, int fi, const char *why)
+{
+	struct mfile *f = &t->f[fi];
+	int fd, shown = 0;
+
+	if (t->in_child || (f->fd < 0 && f->dupfd < 0))
+		return;
+	fd = f->fd >= 0 ? f->fd : f->dupfd;
+	for (int vi = 0; vi < NVMAS; vi++) {
+		struct mvma *v = &t->v[vi];
+
+		if (!v->used || v->file != fi)
+			continue;
+		for (uint32_t i = 0; i < v->len; i++) {
+			struct rust_mmap_range r = {
+				.addr = (uintptr_t)pg_addr(t, v->start + i), .len = PS,
+			};
+
+			if (xioctl(fd, RUST_MMAP_RESIDENT, &r) || r.result == res_get(v, i))
+				continue;
+			if (shown++ < 4)
+				report(t, false, "%s: file %u page %u (VMA arena+%#lx, %u pages, pgoff %u, "
+				       "prot %d, maywrite %d, dontcopy %d): resident %" PRIu64 ", model %d; "
+				       "VMA made by op %" PRIu64 " (%s), residency last changed by op %"
+				       PRIu64 " (%s)", why, f->uid, v->pgoff + i, v->start * PS, v->len,
+				       v->pgoff, v->prot, v->maywrite, v->dontcopy, (uint64_t)r.result,
+				       res_get(v, i), v->made_op, v->made_by, v->res_op, v->res_by);
+			res_set(v, i, r.result);
+		}
+	}
+}
+
+/* -P: after every operation, the resident pages of every mapping of ours. */
+static void paranoid_check(struct th *t)
+{
+	for (int vi = 0; vi < NVMAS; vi++) {
+		struct mvma *v = &t->v[vi];
+		struct mfile *f = &t->f[v->file];
+		struct rust_mmap_range r;
+
+		if (!v->used || (f->fd < 0 && f->dupfd < 0))
+			continue;
+		r = (struct rust_mmap_range){ .addr = (uintptr_t)pg_addr(t, v->start), .len = 0 };
+		if (xioctl(f->fd >= 0 ? f->fd : f->dupfd, RUST_MMAP_RESIDENT, &r)) {
+			report(t, false, "paranoid RESIDENT of VMA arena+%#lx failed", v->start * PS);
+			continue;
+		}
+		if (r.result != res_count(v, 0, v->len))
+			residency_scan(t, v->file, "after this op");
+	}
+}
+
 /* The expected counters of file fi now. */
 static struct rust_mmap_stats m_stats(struct th *t, int fi)
 {
@@ -1138,11 +1246,15 @@ static struct rust_mmap_stats m_stats(struct th *t, int fi)
 	};
 }
 
-static void check_stats(struct th *t, const struct rust_mmap_stats *e,
+static void check_stats(struct th *t, int fi, const struct rust_mmap_stats *e,
 			const struct rust_mmap_stats *s)
 {
 	chk_u64(t, "STATS.size", e->size, s->size);
-	chk_u64(t, "STATS.faults", e->faults, s->faults);
+	if (!chk_u64(t, "STATS.faults", e->faults, s->faults)) {
+		/* Where does the model's residency differ? Then follow the kernel. */
+		residency_scan(t, fi, "STATS.faults mismatch");
+		t->f[fi].faults += s->faults - e->faults;
+	}
 	chk_u64(t, "STATS.pages", e->pages, s->pages);
 	/* Fork children of other threads hold copies of our VMAs for a while. */
 	if (t->mt && s->mappings > e->mappings) {
@@ -1167,7 +1279,7 @@ static void do_stats(struct th *t, int fi, int fd, bool hostile)
 	got = xioctl(fd, RUST_MMAP_STATS, a.p);
 	if (chk(t, what, exp, NOALT, got) && !got) {
 		arg_get(&a, &s, sizeof(s));
-		check_stats(t, &e, &s);
+		check_stats(t, fi, &e, &s);
 	}
 	arg_restore(t, &a);
 }
@@ -1301,6 +1413,8 @@ static void placeholder(struct th *t, uint32_t s, uint32_t n)
 {
 	void *p = mmap(pg_addr(t, s), n * PS, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+
+	trace(t, "placeholder arena+%#lx, %u pages", s * PS, n);
 
 	if (p == MAP_FAILED)
 		report(t, false, "placeholder mmap: %s", strerror(errno));
@@ -1439,8 +1553,8 @@ static void op_mmap(struct th *t)
 	}
 	p = mmap(pg_addr(t, (uint32_t)s), len * PS, prot, flags, file_fd(t, fi),
 		 (off_t)pgoff * PS);
-	snprintf(what, sizeof(what), "mmap(len %u pages, pgoff %u of %u, prot %d, flags %#x)",
-		 len, pgoff, f->npages, prot, flags);
+	snprintf(what, sizeof(what), "mmap(arena+%#lx, len %u pages, pgoff %u of %u (file %u), "
+		 "prot %d, flags %#x)", s * PS, len, pgoff, f->npages, f->uid, prot, flags);
 	if (!chk(t, what, 0, NOALT, p == MAP_FAILED ? -errno : 0)) {
 		placeholder(t, (uint32_t)s, len);
 		return;
@@ -1760,7 +1874,8 @@ static void op_mremap(struct th *t)
 		newn = 1 + rn(t, oldn - 1);
 		fl = chance(t, 50) ? MREMAP_MAYMOVE : 0;
 		p = mremap(src, oldn * PS, newn * PS, fl);
-		snprintf(what, sizeof(what), "mremap(shrink %u -> %u pages, flags %d)", oldn, newn, fl);
+		snprintf(what, sizeof(what), "mremap(arena+%#lx, shrink %u -> %u pages, flags %d)",
+			 (v->start + off) * PS, oldn, newn, fl);
 		if (chk(t, what, 0, NOALT, p == MAP_FAILED ? -errno : 0)) {
 			chk_u64(t, "mremap(shrink) address", 1, p == src);
 			model_unmap(t, v->start + off + newn, oldn - newn);
@@ -1791,8 +1906,8 @@ static void op_mremap(struct th *t)
 		return;
 	p = mremap(src, oldn * PS, newn * PS, MREMAP_MAYMOVE | MREMAP_FIXED,
 		   pg_addr(t, (uint32_t)tgt));
-	snprintf(what, sizeof(what), "mremap(move %u -> %u pages to arena+%#lx)", oldn, newn,
-		 (unsigned long)tgt * PS);
+	snprintf(what, sizeof(what), "mremap(arena+%#lx, move %u -> %u pages to arena+%#lx)",
+		 (v->start + off) * PS, oldn, newn, (unsigned long)tgt * PS);
 	if (chk(t, what, 0, NOALT, p == MAP_FAILED ? -errno : 0)) {
 		uint32_t so = v->start + off;
 		int mi;
@@ -1846,8 +1961,8 @@ static void op_mprotect(struct th *t)
 		exp = -EACCES;
 	else
 		exp = 0;
-	snprintf(what, sizeof(what), "mprotect(%u pages, prot %d -> %d, maywrite %d)", n, v->prot,
-		 prot, v->maywrite);
+	snprintf(what, sizeof(what), "mprotect(arena+%#lx, %u pages, prot %d -> %d, maywrite %d)",
+		 (v->start + off) * PS, n, v->prot, prot, v->maywrite);
 	if (chk(t, what, exp, NOALT,
 		mprotect(pg_addr(t, v->start + off), n * PS, prot) ? -errno : 0) &&
 	    !exp && prot != v->prot) {
@@ -1873,10 +1988,14 @@ static void op_madvise(struct th *t)
 	}
 	addr = pg_addr(t, v->start + off);
 	if (r < 55) {
+		trace(t, "madvise arena+%#lx, %u pages", (v->start + off) * PS, n);
 		if (chk(t, "madvise(MADV_DONTNEED)", 0, NOALT,
-			madvise(addr, n * PS, MADV_DONTNEED) ? -errno : 0))
+			madvise(addr, n * PS, MADV_DONTNEED) ? -errno : 0)) {
 			for (uint32_t i = off; i < off + n; i++)
 				res_set(v, i, false);
+			v->res_op = t->ops;
+			v->res_by = t->opname;
+		}
 	} else if (r < 75) {
 		if (chk(t, "madvise(MADV_DONTFORK)", 0, NOALT,
 			madvise(addr, n * PS, MADV_DONTFORK) ? -errno : 0) && !v->dontcopy) {
@@ -2427,6 +2546,8 @@ static void *thread_main(void *arg)
 		t->nop[k]++;
 		dig(t, k);
 		ops[k].fn(t);
+		if (paranoid)
+			paranoid_check(t);
 		t->ops++;
 	}
 	/* Unmap everything; the files stay open for the final checks. */
@@ -2519,7 +2640,7 @@ static int final_checks(void)
 				if (chk(t, "STATS (final)", 0, NOALT, xioctl(fd2, RUST_MMAP_STATS, &st))) {
 					struct rust_mmap_stats e = m_stats(t, fi);
 
-					check_stats(t, &e, &st);
+					check_stats(t, fi, &e, &st);
 					if (st.mappings) {
 						printf("# storm: file %u of thread %d: %" PRIu64
 						       " mappings after munmap of all\n", f->uid, i,
@@ -2638,7 +2759,9 @@ static void usage(const char *argv0)
 		"  -s SECONDS  duration (default 10); watchdog at SECONDS * 3 + 30\n"
 		"  -S SEED     seed of thread i: SEED + i (default 1)\n"
 		"  -d          deterministic: one thread, OPS operations (default %d), digest\n"
-		"  -v          print every mismatch (default: the first %d)\n",
+		"  -v          print every mismatch (default: the first %d)\n"
+		"  -P          check the resident pages of every mapping after every operation\n"
+		"  -x T:A:B    trace operations A to B of thread T\n",
 		argv0, argv0, MAX_THREADS, DET_OPS, MAX_PRINT);
 	exit(2);
 }
@@ -2650,7 +2773,7 @@ int main(int argc, char **argv)
 	bool ops_ok;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	while ((opt = getopt(argc, argv, "t:s:S:dn:vh")) != -1) {
+	while ((opt = getopt(argc, argv, "t:s:S:dn:vPx:h")) != -1) {
 		switch (opt) {
 		case 't':
 			nthreads = atoi(optarg);
@@ -2669,6 +2792,14 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = true;
+			break;
+		case 'P':
+			paranoid = true;
+			break;
+		case 'x':
+			if (sscanf(optarg, "%d:%" SCNu64 ":%" SCNu64, &trace_thread, &trace_from,
+				   &trace_to) != 3)
+				usage(argv[0]);
 			break;
 		default:
 			usage(argv[0]);

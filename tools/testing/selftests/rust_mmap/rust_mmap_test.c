@@ -817,6 +817,27 @@ TEST_F(dev, seal_write_sigsegv)
 	EXPECT_EQ(RUST_MMAP_F_READ | RUST_MMAP_F_SHARED, flags);
 }
 
+/* The result is written back last: a failed write-back leaves the seal applied. */
+TEST_F(dev, seal_writeback_efault_still_sealed)
+{
+	struct rust_mmap_query q;
+	struct rust_mmap_range *r = mmap(NULL, PS, PROT_READ | PROT_WRITE,
+					 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, r);
+	r->addr = (uintptr_t)self->p;
+	r->len = 0;
+	r->result = ~0ULL;
+	ASSERT_EQ(0, mprotect(r, PS, PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->fd, RUST_MMAP_SEAL, r));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(~0ULL, r->result);
+	ASSERT_EQ(0, query(self->fd, self->p, &q));
+	EXPECT_EQ(RUST_MMAP_F_READ | RUST_MMAP_F_SHARED, q.flags);
+	EXPECT_EQ(SIGSEGV, child_access(self->p, WRITE_BYTE, 1));
+	munmap(r, PS);
+}
+
 TEST_F(dev, seal_mprotect_write_eacces)
 {
 	struct rust_mmap_query q;
