@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test test-debug test-novma storm run lint bench fmt clean
+.PHONY: all setup prepare build test test-debug test-novma storm run lint bench patches patches-check docs rust-analyzer fmt clean
 all: test
 
 setup:
@@ -24,6 +24,15 @@ bench:
 # The storm alone, long: make storm SECONDS=600.
 storm:
 	@SECONDS_ARG=$(SECONDS) scripts/storm.sh
+# The work as a git format-patch series for the tree we build, and its check (git am onto a
+# pristine copy, then a kernel build after each patch: long).
+patches: prepare
+	@scripts/series.py patches
+patches-check: patches
+	@scripts/series.py check
+# The ledger as HTML (Sphinx, 0 warnings) and the kernel crate's rustdoc it links to.
+docs:
+	@scripts/docs.sh
 fmt:
 	@scripts/fmt.sh
 clean:

@@ -29,7 +29,7 @@ timeout "${BOOT_TIMEOUT:-1200}" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp "${SMP:-4}" -m 2048 -nographic -no-reboot \
 	-bios /usr/share/qemu/qboot.rom \
 	-kernel "$kernel" -initrd "$CACHE/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}" \
+	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}${FLAVOUR:+ rust_mm.flavour=$FLAVOUR}" \
 	${QEMU_EXTRA:-} \
 	</dev/null >"$log" 2>&1
 rc=$?

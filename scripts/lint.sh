@@ -29,6 +29,16 @@ if grep -E "^(warning|error)" -A6 "$LOGDIR/rustdoc.log" | grep -qE "$ours"; then
 	grep -E "^(warning|error)" -A6 "$LOGDIR/rustdoc.log" | head -n 60; echo "rustdoc: warnings in our files"; fail=1
 fi
 
+stage "ledger: rustdoc links resolve"
+python3 "$REPO/scripts/doclinks.py" "$BUILD" >"$LOGDIR/doclinks.log" 2>&1 || { tail -n 20 "$LOGDIR/doclinks.log"; fail=1; }
+
+stage "checkpatch over our C files"
+for f in "$REPO"/samples/rust/*.c; do
+	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree --strict -q -f "$f"); then
+		echo "checkpatch: ${f#"$REPO"/} FAILED"; fail=1
+	fi
+done
+
 stage "checkpatch over patches/"
 for p in "$REPO"/patches/*.patch; do
 	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree --strict -q --ignore FILE_PATH_CHANGES "$p"); then

@@ -44,7 +44,7 @@ static pmd_t *c_mm_bench_pmd(struct mm_struct *mm, unsigned long addr)
 static u64 c_mm_bench_pte_scan(struct mm_struct *mm, unsigned long addr)
 {
 	pmd_t *pmd = c_mm_bench_pmd(mm, addr);
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the lock of the PTE table */
 	pte_t *pte;
 	u64 n = 0;
 	int i;
@@ -66,7 +66,7 @@ static int c_mm_bench_run(struct file *file, struct mm_struct *mm, u32 op,
 {
 	struct address_space *mapping = file->f_mapping;
 	struct vm_area_struct *vma;
-	VMA_ITERATOR(vmi, mm, 0);
+	struct vma_iterator vmi;
 	u32 i;
 
 	*sum = 0;

@@ -319,7 +319,7 @@ static u64 c_mmap_count_resident(struct mm_struct *mm, unsigned long addr,
 				 unsigned long end)
 {
 	unsigned long next;
-	spinlock_t *ptl;
+	spinlock_t *ptl;	/* the lock of the PTE table */
 	pte_t *start, *pte;
 	pmd_t *pmd;
 	u64 count = 0;

@@ -29,11 +29,17 @@
  *    rust_shrink_free_page): freed buffer pages go on the shrinker's LRU,
  *    and drop_caches frees them, zapping them from the mapping with
  *    zap_vma_range() only if check_vma() accepts the VMA found there.
+ *
+ * binder_storm runs all of it at once for BINDER_STORM_SECONDS (default 8):
+ * calls from several threads and processes, the shrinker, and callers and
+ * servers that die in the middle of a transaction (see the case).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -46,6 +52,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/android/binder.h>
@@ -74,6 +81,7 @@ enum {
 	CODE_PEEK,		/* reply: how many bytes of this buffer read as FILL */
 	CODE_STOP,		/* reply, leave the binder loop, run the final checks */
 	CODE_QUIT,		/* reply, exit */
+	CODE_HOLD_TILL_DEAD,	/* binder_storm: reply once the caller is dead */
 };
 
 #define HOLD		1	/* CODE_CHECK flag: keep the buffer until CODE_FREE_HELD */
@@ -1087,6 +1095,21 @@ TEST_F(binder, multipage_transactions)
 }
 
 /*
+ * Rust Binder's shrinker zaps a page only under the VMA read lock, a trylock
+ * (as upstream's does): without CONFIG_PER_VMA_LOCK, which follows SMP, it
+ * never gets one and reclaims nothing. The project's "novma" kernel passes
+ * rust_mm.flavour=novma, which /init exports as RUST_MM_FLAVOUR.
+ */
+#define NO_RECLAIM "the shrinker needs per-VMA locks (CONFIG_PER_VMA_LOCK)"
+
+static bool shrinker_reclaims(void)
+{
+	const char *flavour = getenv("RUST_MM_FLAVOUR");
+
+	return !flavour || strcmp(flavour, "novma");
+}
+
+/*
  * stop_using_range puts freed buffer pages on the shrinker's LRU, still
  * mapped; drop_caches runs rust_shrink_scan, whose rust_shrink_free_page
  * zaps them (zap_vma_range) from both processes' mappings, the server's
@@ -1100,6 +1123,8 @@ TEST_F_TIMEOUT(binder, shrinker_zap_reinsert, 120)
 
 	if (access(DROP_CACHES, W_OK))
 		SKIP(return, "no %s (CONFIG_SYSCTL)", DROP_CACHES);
+	if (!shrinker_reclaims())
+		SKIP(return, "%s", NO_RECLAIM);
 	start_server(_metadata, b, SRV_SERVE);
 	client_open(_metadata, b);
 	run_round(_metadata, b, 300);
@@ -1260,6 +1285,8 @@ TEST_F_TIMEOUT(binder, hostile_remap_cached, 120)
 
 	if (access(DROP_CACHES, W_OK))
 		SKIP(return, "no %s (CONFIG_SYSCTL)", DROP_CACHES);
+	if (!shrinker_reclaims())
+		SKIP(return, "%s", NO_RECLAIM);
 	start_server(_metadata, b, SRV_SERVE);
 	client_open(_metadata, b);
 	/* Pages 0-4 of the server's range, then freed: cached, on the LRU. */
@@ -1284,6 +1311,813 @@ TEST_F_TIMEOUT(binder, hostile_remap_cached, 120)
 	ASSERT_EQ(0, drop_caches());
 	expect_refused(_metadata, b, 3 * PS, 802);
 	finish_server(_metadata, b, true);
+}
+
+/* ---- binder_storm ---- */
+
+#define STORM_SECONDS		8	/* default length; BINDER_STORM_SECONDS overrides */
+#define STORM_GRACE		8	/* watchdog: seconds allowed past the end */
+#define STORM_CLIENTS		2	/* client processes of the server ... */
+#define STORM_CLIENT_THREADS	2	/* ... with this many calling threads each */
+#define STORM_LOOPERS		2	/* looper threads of every server */
+#define STORM_DOOMED_CALLERS	3	/* threads calling the doomed servers */
+#define STORM_MAX_HELD		512	/* held transactions recorded, all generations */
+#define STORM_VICTIM_GAP_MS	100	/* between two dying callers */
+#define STORM_SERVE_MS		300	/* a doomed server serves this long, then holds */
+#define STORM_TIMEOUT_MS	5000	/* any single wait of the storm */
+
+/* Shared by every process of the storm (MAP_SHARED). */
+struct storm {
+	int stop;		/* the storm is over: no new calls */
+	int up;			/* the server is the context manager */
+	int victim_rcvd;	/* pid whose CODE_HOLD_TILL_DEAD the server holds */
+	int victim_reaped;	/* pid of the last dying caller reaped */
+	int doom_gen;		/* generation of the doomed server that is up */
+	int doom_hold;		/* the doomed server holds what it receives ... */
+	int doom_exit;		/* ... and its holding threads exit when told */
+	uint32_t nheld;		/* transactions held by doomed servers so far */
+	uint32_t held_seed[STORM_MAX_HELD];
+	uint64_t calls;		/* round trips whose reply checked out */
+	uint64_t integrity;	/* bytes, pages or sizes that did not */
+	uint64_t errors;	/* anything else that went wrong */
+	uint64_t dead_replies;	/* BR_DEAD_REPLY to callers of doomed servers ... */
+	uint64_t failed_replies;	/* ... BR_FAILED_REPLY */
+	uint64_t held_dead;	/* BR_DEAD_REPLY for a transaction a server held */
+	uint64_t replies_to_dead;	/* BC_REPLY to a dead caller: BR_TRANSACTION_COMPLETE */
+	uint64_t drops;		/* drop_caches runs */
+	uint32_t prints;
+};
+
+static struct storm *storm;
+
+#define STORM_ADD(field)	__atomic_fetch_add(&storm->field, 1, __ATOMIC_RELAXED)
+#define STORM_GET(field)	__atomic_load_n(&storm->field, __ATOMIC_ACQUIRE)
+#define STORM_SET(field, v)	__atomic_store_n(&storm->field, (v), __ATOMIC_RELEASE)
+
+static void storm_vlog(uint64_t *counter, const char *fmt, va_list ap)
+{
+	char line[256];
+	int n;
+
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+	/* The first few only: a broken kernel must not flood the log. */
+	if (__atomic_fetch_add(&storm->prints, 1, __ATOMIC_RELAXED) >= 40)
+		return;
+	n = snprintf(line, sizeof(line), "# storm: ");
+	n += vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+	if (n > (int)sizeof(line) - 2)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	/* One write: lines of several processes must not interleave. */
+	if (write(STDERR_FILENO, line, n) < 0)
+		return;	/* nowhere to report it */
+}
+
+/* Something went wrong: counted in storm->errors, printed. */
+static void __attribute__((format(printf, 1, 2))) storm_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	storm_vlog(&storm->errors, fmt, ap);
+	va_end(ap);
+}
+
+/* Data that did not check out: counted in storm->integrity, printed. */
+static void __attribute__((format(printf, 1, 2))) storm_bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	storm_vlog(&storm->integrity, fmt, ap);
+	va_end(ap);
+}
+
+static int storm_seconds(void)
+{
+	const char *env = getenv("BINDER_STORM_SECONDS");
+	long n = env ? strtol(env, NULL, 10) : 0;
+
+	return n > 0 && n <= 3600 ? n : STORM_SECONDS;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t xorshift(uint32_t *s)
+{
+	uint32_t x = *s;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+/* A payload or reply size: a quarter within a page, the rest 1 to 6 pages. */
+static size_t storm_size(uint32_t *rng)
+{
+	uint32_t r = xorshift(rng);
+
+	if (!(r % 4))
+		return sizeof(struct msg_hdr) + r / 4 % (PS - sizeof(struct msg_hdr));
+	return PS + r / 4 % (MAX_PAYLOAD - PS + 1);
+}
+
+/* Polls @cond every millisecond for up to STORM_TIMEOUT_MS; its last value. */
+#define STORM_WAIT(cond) ({						\
+	long __end = now_ms() + STORM_TIMEOUT_MS;			\
+	bool __ok;							\
+									\
+	while (!(__ok = (cond)) && now_ms() < __end)			\
+		usleep(1000);						\
+	__ok;								\
+})
+
+/* Forks a party of the storm; in the child, it dies with the test process. */
+static pid_t storm_fork(int secs)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		/* Its own watchdog, should the test process' fail. */
+		alarm(secs + STORM_GRACE + 10);
+	}
+	return pid;
+}
+
+/*
+ * One CODE_CHECK round trip with random sizes: the server checks the payload
+ * byte for byte and replies with a payload checked here the same way.
+ * Returns the return command that ended the call (BR_REPLY if it checked
+ * out), or 0 after counting and printing what went wrong.
+ */
+static uint32_t storm_call(int fd, const uint8_t *map, uint8_t *buf, uint32_t *rng,
+			   uint32_t seed)
+{
+	size_t size = storm_size(rng), reply = storm_size(rng);
+	struct msg_hdr *h = (void *)buf;
+	struct call c;
+	int ret;
+
+	memset(h, 0, sizeof(*h));
+	h->seed = seed;
+	h->reply_len = reply;
+	fill_payload(buf, size, seed);
+	ret = binder_call(fd, map, CODE_CHECK, buf, size, seed, &c);
+	if (ret == -EBADMSG) {
+		storm_bad("call %#x of %zu bytes: bad reply", seed, size);
+		return 0;
+	}
+	if (ret) {
+		storm_err("call %#x: %s", seed, strerror(-ret));
+		return 0;
+	}
+	if (c.br != BR_REPLY)
+		return c.br;
+	/* A status other than ST_OK: the server has counted it already. */
+	if (c.hdr.status != ST_OK)
+		return 0;
+	if (c.size != reply) {
+		storm_bad("call %#x: reply of %llu bytes instead of %zu", seed,
+			  (unsigned long long)c.size, reply);
+		return 0;
+	}
+	STORM_ADD(calls);
+	return BR_REPLY;
+}
+
+/* A looper thread of a server; holding, when it is a doomed one. */
+struct storm_looper {
+	struct server s;
+	bool doomed;
+	pthread_t th;
+};
+
+/* A doomed server holds the transaction: no reply, until the process dies. */
+static void __attribute__((noreturn)) storm_hold(const struct msg_hdr *h)
+{
+	uint32_t i = __atomic_fetch_add(&storm->nheld, 1, __ATOMIC_ACQ_REL);
+
+	if (i < STORM_MAX_HELD)
+		STORM_SET(held_seed[i], h ? h->seed : 0);
+	if (STORM_WAIT(STORM_GET(doom_exit)))
+		_exit(0);	/* in the middle of the transaction */
+	storm_err("a doomed server was neither killed nor told to exit");
+	_exit(1);
+}
+
+/*
+ * The server holds a dying caller's transaction until the test process has
+ * reaped the caller, then replies: Binder completes the reply for the
+ * replier (BR_TRANSACTION_COMPLETE) and drops it, or fails to allocate it in
+ * the dead caller's range, which the replier must not see either.
+ */
+static void storm_reply_to_dead(struct server *s, const struct binder_transaction_data *tr,
+				const struct msg_hdr *h, uint32_t st)
+{
+	pid_t pid = tr->sender_pid;
+	uint32_t br = 0;
+	int ret;
+
+	STORM_SET(victim_rcvd, pid);
+	if (!STORM_WAIT(STORM_GET(victim_reaped) == pid))
+		storm_err("server: caller %d not reaped", pid);
+	queue_free(s, tr->data.ptr.buffer);
+	queue_reply(s, st, h ? h->seed : 0, h ? h->reply_len : 0, 0, 0);
+	ret = binder_wait(s->fd, s->wbuf, s->wlen, BR_TRANSACTION_COMPLETE, &br, NULL);
+	s->wlen = 0;
+	if (ret || br != BR_TRANSACTION_COMPLETE)
+		storm_err("server: reply to dead caller %d: %s, return %#x", pid,
+			  ret ? strerror(-ret) : "ok", br);
+	else
+		STORM_ADD(replies_to_dead);
+}
+
+static void *storm_looper_main(void *arg)
+{
+	struct storm_looper *l = arg;
+	struct server *s = &l->s;
+	uint32_t looper = BC_ENTER_LOOPER;
+
+	if (binder_write(s->fd, &looper, sizeof(looper))) {
+		storm_err("server: BC_ENTER_LOOPER: %s", strerror(errno));
+		_exit(1);
+	}
+	for (;;) {
+		const struct msg_hdr *h = NULL;
+		struct binder_transaction_data tr;
+		uint32_t br = 0, st;
+		int ret = binder_wait(s->fd, s->wbuf, s->wlen, BR_TRANSACTION, &br, &tr);
+
+		s->wlen = 0;
+		if (ret || br != BR_TRANSACTION) {
+			/* Its callers would wait for ever: give up the process. */
+			storm_err("%s server: %s, return %#x while waiting",
+				  l->doomed ? "doomed" : "the", ret ? strerror(-ret) : "ok", br);
+			_exit(1);
+		}
+		st = server_check(s, &tr, &h);
+		if (st != ST_OK)
+			storm_bad("server: transaction from %d of %llu bytes: status %u",
+				  tr.sender_pid, (unsigned long long)tr.data_size, st);
+		if (l->doomed && STORM_GET(doom_hold))
+			storm_hold(h);
+		if (tr.code == CODE_HOLD_TILL_DEAD) {
+			storm_reply_to_dead(s, &tr, h, st);
+			continue;
+		}
+		/*
+		 * The free first: a reply Binder cannot deliver (the caller
+		 * died) ends the processing of the write buffer, and a
+		 * command after it would be left unconsumed.
+		 */
+		queue_free(s, tr.data.ptr.buffer);
+		queue_reply(s, st, h ? h->seed : 0, h ? h->reply_len : 0, 0, 0);
+	}
+	return NULL;
+}
+
+/* A server: the context manager of @dev, STORM_LOOPERS looper threads. */
+static int storm_server(const char *dev, bool doomed, int gen)
+{
+	static struct storm_looper loopers[STORM_LOOPERS];
+	long end = now_ms() + STORM_TIMEOUT_MS;
+	uint8_t *map;
+	int fd, zero = 0, ret;
+
+	ret = binder_open(dev, &fd, &map);
+	if (ret) {
+		storm_err("server: opening %s: %s", dev, strerror(-ret));
+		return 1;
+	}
+	/* EBUSY until the previous doomed server's release has run. */
+	while (ioctl(fd, BINDER_SET_CONTEXT_MGR, &zero)) {
+		if (errno != EBUSY || now_ms() >= end) {
+			storm_err("server %d: BINDER_SET_CONTEXT_MGR: %s", gen, strerror(errno));
+			return 1;
+		}
+		usleep(5000);
+	}
+	for (int i = 0; i < STORM_LOOPERS; i++) {
+		loopers[i].s.fd = fd;
+		loopers[i].s.map = map;
+		loopers[i].doomed = doomed;
+		if (pthread_create(&loopers[i].th, NULL, storm_looper_main, &loopers[i])) {
+			storm_err("server: pthread_create failed");
+			return 1;
+		}
+	}
+	if (doomed)
+		STORM_SET(doom_gen, gen);
+	else
+		STORM_SET(up, 1);
+	/* The loopers run until the process is killed, or exit it on errors. */
+	for (int i = 0; i < STORM_LOOPERS; i++)
+		pthread_join(loopers[i].th, NULL);
+	return 1;
+}
+
+/* A calling thread: CODE_CHECK calls until the storm is over. */
+struct storm_caller {
+	int fd;
+	const uint8_t *map;
+	uint32_t id;		/* seeds are id << 24 | call number: all distinct */
+	bool doomed;		/* it calls the doomed servers */
+	pthread_t th;
+	uint8_t buf[MAX_PAYLOAD];
+};
+
+/* Whether a doomed server held (never replied to) the call of @seed. */
+static bool storm_was_held(uint32_t seed)
+{
+	uint32_t n = STORM_GET(nheld);
+
+	for (uint32_t i = 0; i < n && i < STORM_MAX_HELD; i++) {
+		if (STORM_GET(held_seed[i]) == seed)
+			return true;
+	}
+	return false;
+}
+
+static void *storm_caller_main(void *arg)
+{
+	struct storm_caller *c = arg;
+	uint32_t rng = 0x2545f491u * c->id, n = 0;	/* fixed seeds */
+
+	while (!STORM_GET(stop)) {
+		uint32_t seed = c->id << 24 | (++n & 0xffffff);
+		int gen = STORM_GET(doom_gen);
+		uint32_t br = storm_call(c->fd, c->map, c->buf, &rng, seed);
+		bool held;
+
+		if (!br || br == BR_REPLY)
+			continue;
+		if (!c->doomed) {
+			/* The server outlives its callers. */
+			storm_err("call %#x: return %#x", seed, br);
+			usleep(1000);
+			continue;
+		}
+		/*
+		 * The server died: a transaction it held, or one still queued
+		 * for it, is answered BR_DEAD_REPLY, and so is a call while
+		 * there is no context manager. BR_FAILED_REPLY (ESRCH): the
+		 * server's mm is gone but its binder not yet released, so no
+		 * buffer can be allocated for it.
+		 */
+		held = storm_was_held(seed);
+		if (br == BR_DEAD_REPLY) {
+			STORM_ADD(dead_replies);
+			if (held)
+				STORM_ADD(held_dead);
+		} else if (br == BR_FAILED_REPLY && !held) {
+			STORM_ADD(failed_replies);
+		} else {
+			storm_err("call %#x to a doomed server: return %#x%s", seed, br,
+				  held ? " for a transaction it held" : "");
+		}
+		/* Until the next server is up. */
+		STORM_WAIT(STORM_GET(doom_gen) != gen || STORM_GET(stop));
+	}
+	return NULL;
+}
+
+/* A calling process: @n threads with ids from @id; 0, or 1 if it could not start. */
+static int storm_callers(const char *dev, uint32_t id, int n, bool doomed)
+{
+	struct storm_caller *c = calloc(n, sizeof(*c));
+	uint8_t *map;
+	int fd, ret;
+
+	if (!c)
+		return 1;
+	ret = binder_open(dev, &fd, &map);
+	if (ret) {
+		storm_err("caller: opening %s: %s", dev, strerror(-ret));
+		return 1;
+	}
+	for (int i = 0; i < n; i++) {
+		c[i].fd = fd;
+		c[i].map = map;
+		c[i].id = id + i;
+		c[i].doomed = doomed;
+		if (pthread_create(&c[i].th, NULL, storm_caller_main, &c[i])) {
+			storm_err("caller: pthread_create failed");
+			_exit(1);
+		}
+	}
+	for (int i = 0; i < n; i++)
+		pthread_join(c[i].th, NULL);
+	return 0;
+}
+
+/* How a dying caller dies in the middle of its transaction. */
+enum {
+	VICTIM_KILLED,		/* SIGKILLed while the server holds its call */
+	VICTIM_EXITS,		/* another of its threads exits while ... */
+	VICTIM_SENDS_AND_EXITS,	/* BC_TRANSACTION and _exit, no waiting */
+	VICTIM_KINDS,
+};
+
+static struct {
+	int fd;
+	uint8_t *map;
+	size_t size;
+	uint32_t seed;
+	uint8_t buf[MAX_PAYLOAD];
+} victim;
+
+static void *victim_call(void *arg)
+{
+	struct call c;
+
+	binder_call(victim.fd, victim.map, CODE_HOLD_TILL_DEAD, victim.buf, victim.size,
+		    victim.seed, &c);
+	_exit(2);	/* only its death should end the call */
+}
+
+/* A dying caller; returns only if it could not die as planned. */
+static int storm_victim(const char *dev, int kind, uint32_t seed)
+{
+	struct binder_transaction_data tr = {};
+	struct msg_hdr *h = (void *)victim.buf;
+	uint32_t rng = seed, bc = BC_TRANSACTION;
+	uint8_t wr[4 + sizeof(tr)];
+	pthread_t th;
+
+	if (binder_open(dev, &victim.fd, &victim.map))
+		return 10;
+	victim.seed = seed;
+	victim.size = storm_size(&rng);
+	memset(h, 0, sizeof(*h));
+	h->seed = seed;
+	h->reply_len = storm_size(&rng);
+	fill_payload(victim.buf, victim.size, seed);
+	switch (kind) {
+	case VICTIM_KILLED:
+		victim_call(NULL);
+		break;
+	case VICTIM_EXITS:
+		if (pthread_create(&th, NULL, victim_call, NULL))
+			return 11;
+		if (STORM_WAIT(STORM_GET(victim_rcvd) == getpid()))
+			_exit(0);
+		return 12;
+	case VICTIM_SENDS_AND_EXITS:
+		tr.code = CODE_CHECK;
+		tr.data_size = victim.size;
+		tr.data.ptr.buffer = (uintptr_t)victim.buf;
+		memcpy(wr, &bc, 4);
+		memcpy(wr + 4, &tr, sizeof(tr));
+		return binder_write(victim.fd, wr, sizeof(wr)) ? 13 : 0;
+	}
+	return 14;
+}
+
+/* drop_caches "2" and "3" in turns until the storm is over. */
+static int storm_dropper(void)
+{
+	int ret;
+
+	write_drop_caches("4");	/* hundreds of runs: no log line each */
+	for (int n = 0; !STORM_GET(stop); n++) {
+		ret = write_drop_caches(n % 2 ? "3" : "2");
+		if (ret) {
+			storm_err("drop_caches: %s", strerror(-ret));
+			return 1;
+		}
+		STORM_ADD(drops);
+		usleep(1000);
+	}
+	return 0;
+}
+
+static bool storm_reaped(pid_t pid, int *status)
+{
+	return pid > 0 && waitpid(pid, status, WNOHANG) == pid;
+}
+
+/* The parties that live as long as the storm. */
+enum { P_SERVER, P_CLIENT, P_DOOMED_CALLER = P_CLIENT + STORM_CLIENTS, P_DROPPER, P_N };
+
+static const char *party_name(int i)
+{
+	return i == P_SERVER ? "the server" : i < P_DOOMED_CALLER ? "a client" :
+		i == P_DOOMED_CALLER ? "the doomed servers' caller" : "the drop_caches process";
+}
+
+/* The doomed servers' life, driven by the test process. */
+enum { DOOM_STARTING, DOOM_SERVING, DOOM_HOLDING, DOOM_DYING, DOOM_DEAD };
+
+/*
+ * Everything at once, for BINDER_STORM_SECONDS (default 8) and with fixed
+ * seeds:
+ *  - the server (context manager, two looper threads) and STORM_CLIENTS
+ *    client processes of two threads each: CODE_CHECK calls of random sizes
+ *    up to six pages both ways, checked byte for byte on both sides;
+ *  - a process running drop_caches 2 and 3 in turns (the shrinker);
+ *  - dying callers of the server, one after another: SIGKILLed, or exiting
+ *    from another thread, while the server holds their call (it replies
+ *    once they are reaped and must get BR_TRANSACTION_COMPLETE), or exiting
+ *    right after BC_TRANSACTION;
+ *  - on a second device, doomed servers: each serves three threads of
+ *    another process for a while, then holds (never replies to) what it
+ *    receives and is SIGKILLed or exits by itself; every call it held must
+ *    come back BR_DEAD_REPLY; then the next one becomes context manager.
+ * The test process drives it all and is the watchdog: the storm may run
+ * STORM_GRACE seconds past its end, then whatever is left is killed and the
+ * case fails. Every process is reaped.
+ */
+TEST_F_TIMEOUT(binder, binder_storm, 60)
+{
+	struct bcase *b = &self->c;
+	int secs = storm_seconds(), status, gen = 1, nvictims = 0, vkind = 0;
+	int victims[VICTIM_KINDS] = {}, deaths[2] = {};
+	long t0, end, hard, now, dt = 0, vt = 0, next_victim;
+	int dstate = DOOM_DEAD;
+	pid_t party[P_N] = {}, doomed = 0, vpid = 0;
+	bool stopping = false, watchdog = false, vkilled = false, self_exit = false;
+	uint32_t held0 = 0, nheld;
+	char name[32], dev2[64];
+	double took;
+
+	if (access(DROP_CACHES, W_OK))
+		SKIP(return, "no %s (CONFIG_SYSCTL)", DROP_CACHES);
+	storm = mmap(NULL, sizeof(*storm), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		     -1, 0);
+	ASSERT_NE(MAP_FAILED, storm);
+	snprintf(name, sizeof(name), "rust-mm-storm-%d", getpid());
+	ASSERT_EQ(0, device_add(name, dev2, sizeof(dev2)));
+
+	t0 = now_ms();
+	end = t0 + secs * 1000L;
+	hard = end + STORM_GRACE * 1000L;
+	party[P_SERVER] = storm_fork(secs);
+	if (!party[P_SERVER])
+		_exit(storm_server(b->dev, false, 0));
+	b->server = party[P_SERVER];	/* the teardown's, should we abort */
+	doomed = storm_fork(secs);
+	if (!doomed)
+		_exit(storm_server(dev2, true, gen));
+	if (party[P_SERVER] < 0 || doomed < 0 ||
+	    !STORM_WAIT(STORM_GET(up) && STORM_GET(doom_gen) == gen)) {
+		storm_err("the servers did not start");
+		STORM_SET(stop, 1);
+		stopping = true;
+	}
+	dstate = DOOM_SERVING;
+	dt = now_ms();
+	for (int i = P_CLIENT; i < P_N && !stopping; i++) {
+		party[i] = storm_fork(secs);
+		if (party[i])
+			continue;
+		if (i == P_DROPPER)
+			_exit(storm_dropper());
+		if (i == P_DOOMED_CALLER)
+			_exit(storm_callers(dev2, 0x10, STORM_DOOMED_CALLERS, true));
+		_exit(storm_callers(b->dev, 1 + (i - P_CLIENT) * STORM_CLIENT_THREADS,
+				    STORM_CLIENT_THREADS, false));
+	}
+	next_victim = now_ms() + STORM_VICTIM_GAP_MS;
+
+	for (;; usleep(2000)) {
+		bool left = false;
+
+		now = now_ms();
+		if (!stopping && now >= end) {
+			STORM_SET(stop, 1);
+			stopping = true;
+		}
+		if (now >= hard) {
+			watchdog = true;
+			break;
+		}
+
+		/* The parties that must last until the end. */
+		for (int i = 0; i < P_N; i++) {
+			if (!storm_reaped(party[i], &status))
+				continue;
+			if (i == P_SERVER || !stopping || !WIFEXITED(status) ||
+			    WEXITSTATUS(status))
+				storm_err("%s (%d) ended: status %#x", party_name(i),
+					  party[i], status);
+			party[i] = 0;
+		}
+
+		/* One dying caller at a time. */
+		if (vpid > 0) {
+			if (vkind == VICTIM_KILLED && !vkilled &&
+			    STORM_GET(victim_rcvd) == vpid) {
+				kill(vpid, SIGKILL);
+				vkilled = true;
+			}
+			if (storm_reaped(vpid, &status)) {
+				if (vkind == VICTIM_KILLED ?
+				    !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL :
+				    !WIFEXITED(status) || WEXITSTATUS(status))
+					storm_err("dying caller %d (kind %d): status %#x",
+						  vpid, vkind, status);
+				STORM_SET(victim_reaped, vpid);
+				vpid = 0;
+				next_victim = now + STORM_VICTIM_GAP_MS;
+			} else if (now - vt > STORM_TIMEOUT_MS && !vkilled) {
+				storm_err("dying caller %d (kind %d) hangs", vpid, vkind);
+				kill(vpid, SIGKILL);
+				vkilled = true;
+			}
+		} else if (!stopping && now >= next_victim) {
+			vkind = nvictims % VICTIM_KINDS;
+			vpid = storm_fork(secs);
+			if (!vpid)
+				_exit(storm_victim(b->dev, vkind, 0x80u << 24 | (nvictims + 1)));
+			if (vpid < 0) {
+				storm_err("fork: %s", strerror(errno));
+				vpid = 0;
+			}
+			victims[vkind]++;
+			nvictims++;
+			vkilled = false;
+			vt = now;
+			next_victim = now + STORM_VICTIM_GAP_MS;
+		}
+
+		/* The doomed servers. */
+		nheld = STORM_GET(nheld);
+		switch (dstate) {
+		case DOOM_STARTING:
+			if (STORM_GET(doom_gen) == gen) {
+				dstate = DOOM_SERVING;
+				dt = now;
+			} else if (now - dt > STORM_TIMEOUT_MS || stopping) {
+				if (!stopping)
+					storm_err("doomed server %d did not start", gen);
+				kill(doomed, SIGKILL);
+				self_exit = false;
+				dstate = DOOM_DYING;
+				dt = now;
+			}
+			break;
+		case DOOM_SERVING:
+			if (!stopping && now - dt >= STORM_SERVE_MS &&
+			    nheld + STORM_LOOPERS <= STORM_MAX_HELD) {
+				held0 = nheld;
+				STORM_SET(doom_hold, 1);
+				dstate = DOOM_HOLDING;
+				dt = now;
+			}
+			break;
+		case DOOM_HOLDING:
+			if (nheld - held0 < STORM_LOOPERS && !stopping && now - dt < 1000)
+				break;
+			/* Only a thread holding a transaction exits by itself. */
+			self_exit = gen % 2 == 0 && nheld > held0;
+			if (self_exit)
+				STORM_SET(doom_exit, 1);
+			else
+				kill(doomed, SIGKILL);
+			deaths[self_exit]++;
+			dstate = DOOM_DYING;
+			dt = now;
+			break;
+		case DOOM_DYING:
+			if (storm_reaped(doomed, &status)) {
+				if (self_exit ? !WIFEXITED(status) || WEXITSTATUS(status) :
+				    !WIFSIGNALED(status) || WTERMSIG(status) != SIGKILL)
+					storm_err("doomed server %d: status %#x", gen, status);
+				doomed = 0;
+				dstate = DOOM_DEAD;
+				dt = now;
+			} else if (now - dt > STORM_TIMEOUT_MS) {
+				storm_err("doomed server %d does not die", gen);
+				kill(doomed, SIGKILL);
+				self_exit = false;
+				dt = now;
+			}
+			break;
+		case DOOM_DEAD:
+			if (stopping || now - dt < 20)
+				break;
+			STORM_SET(doom_hold, 0);
+			STORM_SET(doom_exit, 0);
+			gen++;
+			doomed = storm_fork(secs);
+			if (!doomed)
+				_exit(storm_server(dev2, true, gen));
+			if (doomed < 0) {
+				storm_err("fork: %s", strerror(errno));
+				doomed = 0;
+				dt = now;
+				break;
+			}
+			dstate = DOOM_STARTING;
+			dt = now;
+			break;
+		}
+
+		if (!stopping)
+			continue;
+		for (int i = P_CLIENT; i < P_N; i++)
+			left |= party[i] > 0;
+		if (!left && !vpid && dstate != DOOM_HOLDING && dstate != DOOM_DYING)
+			break;
+	}
+
+	if (watchdog) {
+		for (int i = 0; i < P_N; i++) {
+			if (party[i] > 0 && i != P_SERVER)
+				storm_err("watchdog: %s (%d) still running", party_name(i),
+					  party[i]);
+		}
+		if (vpid > 0)
+			storm_err("watchdog: dying caller %d (kind %d) still there", vpid, vkind);
+		if (dstate == DOOM_HOLDING || dstate == DOOM_DYING)
+			storm_err("watchdog: doomed server %d still there", gen);
+	}
+	/* Whatever is left: the servers, or everything after the watchdog. */
+	STORM_SET(stop, 1);
+	for (int i = 0; i < P_N; i++) {
+		if (party[i] > 0)
+			kill(party[i], SIGKILL);
+	}
+	if (doomed > 0)
+		kill(doomed, SIGKILL);
+	if (vpid > 0)
+		kill(vpid, SIGKILL);
+	for (long until = now_ms() + 3000;; usleep(2000)) {
+		bool left = false;
+
+		for (int i = 0; i < P_N; i++) {
+			if (storm_reaped(party[i], &status))
+				party[i] = 0;
+			left |= party[i] > 0;
+		}
+		if (storm_reaped(doomed, &status))
+			doomed = 0;
+		if (storm_reaped(vpid, &status))
+			vpid = 0;
+		left |= doomed > 0 || vpid > 0;
+		if (!left || now_ms() >= until)
+			break;
+	}
+	for (int i = 0; i < P_N; i++) {
+		if (party[i] > 0)
+			storm_err("%s (%d) could not be reaped", party_name(i), party[i]);
+	}
+	if (doomed > 0 || vpid > 0)
+		storm_err("doomed server %d or dying caller %d could not be reaped",
+			  doomed, vpid);
+	if (!party[P_SERVER])
+		b->server = 0;
+	unlink(dev2);
+	took = (now_ms() - t0) / 1000.0;
+
+	nheld = STORM_GET(nheld);
+	printf("# binder-storm: transactions=%llu integrity_failures=%llu dead_replies=%llu "
+	       "seconds=%.1f\n", (unsigned long long)storm->calls,
+	       (unsigned long long)storm->integrity, (unsigned long long)storm->dead_replies,
+	       took);
+	printf("# binder-storm: held_by_dying_servers=%u answered_dead=%llu failed_replies=%llu "
+	       "server_deaths=%d+%d (killed+exited)\n", nheld,
+	       (unsigned long long)storm->held_dead, (unsigned long long)storm->failed_replies,
+	       deaths[0], deaths[1]);
+	printf("# binder-storm: dying_callers=%d+%d+%d (killed+exited+sent-and-exited) "
+	       "replies_to_dead=%llu drop_caches=%llu errors=%llu storm_seconds=%d%s\n",
+	       victims[VICTIM_KILLED], victims[VICTIM_EXITS], victims[VICTIM_SENDS_AND_EXITS],
+	       (unsigned long long)storm->replies_to_dead, (unsigned long long)storm->drops,
+	       (unsigned long long)storm->errors, secs, watchdog ? " WATCHDOG FIRED" : "");
+	fflush(stdout);
+
+	EXPECT_FALSE(watchdog) TH_LOG("the storm did not end within %d s", secs + STORM_GRACE);
+	EXPECT_EQ(0, storm->integrity);
+	EXPECT_EQ(0, storm->errors);
+	EXPECT_LT(0, storm->calls);
+	EXPECT_LT(0, storm->drops);
+	EXPECT_LT(0, storm->replies_to_dead) TH_LOG("no reply to a dead caller");
+	EXPECT_LT(0, nheld) TH_LOG("no server died holding a transaction");
+	EXPECT_EQ(nheld, storm->held_dead) TH_LOG("held transactions not answered BR_DEAD_REPLY");
+	/* No child left, not even a zombie. */
+	EXPECT_EQ(-1, waitpid(-1, &status, WNOHANG));
+	EXPECT_EQ(ECHILD, errno);
+	munmap(storm, sizeof(*storm));
+	storm = NULL;
+}
+
+/* The harness' timeout for binder_storm follows BINDER_STORM_SECONDS. */
+static void __attribute__((constructor(KSELFTEST_PRIO_TEST + 1))) storm_timeout(void)
+{
+	if (_binder_binder_storm_object)
+		_binder_binder_storm_object->timeout = storm_seconds() + STORM_GRACE + 30;
 }
 
 TEST_HARNESS_MAIN
