@@ -27,7 +27,6 @@ fn root_raw_calls(mm: &MmWithUser, addr: usize) -> bool {
     unsafe {
         bindings::might_sleep();
         bindings::mmap_read_lock(mm);
-        bindings::mmap_assert_locked(mm);
         bindings::might_sleep();
         let found = !bindings::vma_lookup(mm, addr as _).is_null();
         bindings::mmap_read_unlock(mm);

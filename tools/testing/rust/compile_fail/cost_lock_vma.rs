@@ -28,13 +28,11 @@ fn lock_vma_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> usize
     unsafe {
         let vma = bindings::lock_vma_under_rcu(mm, addr as _);
         if !vma.is_null() {
-            bindings::vma_assert_locked(vma);
             let flags = core::ptr::read_volatile(&raw const (*vma).__bindgen_anon_2.vm_flags);
             bindings::vma_end_read(vma);
             return flags as usize;
         }
         bindings::mmap_read_lock(mm);
-        bindings::mmap_assert_locked(mm);
         let vma = bindings::vma_lookup(mm, addr as _);
         if vma.is_null() {
             bindings::mmap_read_unlock(mm);

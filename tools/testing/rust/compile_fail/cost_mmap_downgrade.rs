@@ -24,9 +24,7 @@ fn downgrade_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> bool
     // SAFETY: `mm` has users; the write lock becomes a read lock, released before returning.
     unsafe {
         bindings::mmap_write_lock(mm);
-        bindings::mmap_assert_write_locked(mm);
         bindings::mmap_write_downgrade(mm);
-        bindings::mmap_assert_locked(mm);
         let found = !bindings::vma_lookup(mm, addr as _).is_null();
         bindings::mmap_read_unlock(mm);
         found

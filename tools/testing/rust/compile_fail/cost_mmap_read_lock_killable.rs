@@ -28,7 +28,6 @@ fn read_killable_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> 
         if bindings::mmap_read_lock_killable(mm) != 0 {
             return false;
         }
-        bindings::mmap_assert_locked(mm);
         let found = !bindings::vma_lookup(mm, addr as _).is_null();
         bindings::mmap_read_unlock(mm);
         found

@@ -27,7 +27,6 @@ fn trylock_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> bool {
         if !bindings::mmap_read_trylock(mm) {
             return false;
         }
-        bindings::mmap_assert_locked(mm);
         let found = !bindings::vma_lookup(mm, addr as _).is_null();
         bindings::mmap_read_unlock(mm);
         found

@@ -23,7 +23,6 @@ fn write_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> usize {
     // SAFETY: `mm` has users; the VMA is read under the lock, which is released before returning.
     unsafe {
         bindings::mmap_write_lock(mm);
-        bindings::mmap_assert_write_locked(mm);
         let vma = bindings::find_vma(mm, addr as _);
         let start = if vma.is_null() {
             0

@@ -28,7 +28,6 @@ fn write_killable_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) ->
         if bindings::mmap_write_lock_killable(mm) != 0 {
             return false;
         }
-        bindings::mmap_assert_write_locked(mm);
         let found = !bindings::vma_lookup(mm, addr as _).is_null();
         bindings::mmap_write_unlock(mm);
         found

@@ -79,7 +79,6 @@ fn pte_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> bool {
     // the PTE lock, and both locks are released in reverse order before returning.
     unsafe {
         bindings::mmap_read_lock(mm);
-        bindings::mmap_assert_locked(mm);
         let vma = bindings::vma_lookup(mm, addr as _);
         let mut present = false;
         if !vma.is_null() {

@@ -27,7 +27,6 @@ fn vma_read_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> usize
         if vma.is_null() {
             return 0;
         }
-        bindings::vma_assert_locked(vma);
         let start = (*vma).__bindgen_anon_1.__bindgen_anon_1.vm_start as usize;
         bindings::vma_end_read(vma);
         start

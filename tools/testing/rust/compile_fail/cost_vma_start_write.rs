@@ -26,7 +26,6 @@ fn vma_write_raw_calls(mm: &MmWithUser, _no_token: &mut (), addr: usize) -> usiz
     // and the mmap write lock (ending the VMA write lock) is released before returning.
     unsafe {
         bindings::mmap_write_lock(mm);
-        bindings::mmap_assert_write_locked(mm);
         let vma = bindings::vma_lookup(mm, addr as _);
         let flags = if vma.is_null() || (*vma).vm_mm != mm {
             0
