@@ -74,7 +74,11 @@ def pristine():
 
 
 def base_repo():
-    """The git repository with the pristine source committed as `base`."""
+    """The git repository with the pristine source committed as `base`.
+
+    Debian's top-level .gitignore ignores everything ("/*", it is not their repository), hence
+    `git add -f`.
+    """
     src = pristine()
     stamp = os.path.join(GITDIR, '.git', 'rust-mm-base')
     if not (os.path.exists(stamp) and open(stamp).read() == src):
@@ -82,7 +86,7 @@ def base_repo():
         shutil.rmtree(GITDIR, ignore_errors=True)
         subprocess.run(['rsync', '-a', '--exclude', '.git', src + '/', GITDIR + '/'], check=True)
         git('init', '-q')
-        git('add', '-A')
+        git('add', '-f', '-A')
         git('commit', '-q', '-m', f'Linux {os.path.basename(src)} (Debian linux-source)')
         git('tag', '-f', 'base')
         with open(stamp, 'w') as f:
@@ -161,7 +165,7 @@ def make_series(out):
             dst = os.path.join(GITDIR, path)
             lines = open(dst).read().splitlines(keepends=True)
             open(dst, 'w').write(''.join(ln for ln in lines if not regex.search(ln.rstrip('\n'))))
-        git('add', '-A')
+        git('add', '-f', '-A')
         git('commit', '-q', '-m', f'{subject}\n\n{body}\n')
     missing = stage_files() - covered
     if missing:
