@@ -125,6 +125,11 @@ now_cs() { read -r up _ </proc/uptime; echo "${up%.*}${up#*.}"; }
 secs() { echo "$(($1 / 100)).$(($1 % 100 / 10))$(($1 % 10))"; }
 t0=$(now_cs)
 echo "rust-mm: suite binder"
+# The debug kernel (KASAN under TCG) is about 15 times slower: longer waits in the storm, and
+# a longer storm so that every kind of death still happens in it.
+if [ "$RUST_MM_FLAVOUR" = debug ]; then
+	export BINDER_STORM_WAIT_MS=30000 BINDER_STORM_SECONDS=20
+fi
 ./binder_test >/tmp/binder.log 2>&1
 cat /tmp/binder.log
 t1=$(now_cs)

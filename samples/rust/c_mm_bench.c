@@ -40,21 +40,27 @@ static pmd_t *c_mm_bench_pmd(struct mm_struct *mm, unsigned long addr)
 	return pmd_offset(pud, addr);
 }
 
-/* Present entries among the PTRS_PER_PTE entries of @addr's table. */
-static u64 c_mm_bench_pte_scan(struct mm_struct *mm, unsigned long addr)
+/*
+ * Present entries among the PTRS_PER_PTE entries from @addr, clamped to the
+ * end of its table and of @vma as the Rust side's count_present() is.
+ */
+static u64 c_mm_bench_pte_scan(struct vm_area_struct *vma, unsigned long addr)
 {
+	struct mm_struct *mm = vma->vm_mm;
 	pmd_t *pmd = c_mm_bench_pmd(mm, addr);
+	unsigned long i, nr;
 	spinlock_t *ptl;	/* the lock of the PTE table */
 	pte_t *pte;
 	u64 n = 0;
-	int i;
 
 	if (!pmd)
 		return 0;
 	pte = pte_offset_map_lock(mm, pmd, addr, &ptl);
 	if (!pte)
 		return 0;
-	for (i = 0; i < PTRS_PER_PTE; i++)
+	nr = min3((unsigned long)PTRS_PER_PTE, (PMD_SIZE - (addr & ~PMD_MASK)) >> PAGE_SHIFT,
+		  (vma->vm_end - addr) >> PAGE_SHIFT);
+	for (i = 0; i < nr; i++)
 		if (pte_present(ptep_get(pte + i)))
 			n++;
 	pte_unmap_unlock(pte, ptl);
@@ -125,10 +131,11 @@ static int c_mm_bench_run(struct file *file, struct mm_struct *mm, u32 op,
 		return 0;
 	case RUST_MM_BENCH_PTE_SCAN:
 		mmap_read_lock(mm);
-		for (i = 0; i < iters; i++)
-			*sum += c_mm_bench_pte_scan(mm, addr);
+		vma = vma_lookup(mm, addr);
+		for (i = 0; vma && i < iters; i++)
+			*sum += c_mm_bench_pte_scan(vma, addr);
 		mmap_read_unlock(mm);
-		return 0;
+		return vma ? 0 : -EINVAL;
 	case RUST_MM_BENCH_I_MMAP:
 		for (i = 0; i < iters; i++) {
 			i_mmap_lock_read(mapping);

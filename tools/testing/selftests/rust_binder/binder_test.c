@@ -1316,7 +1316,8 @@ TEST_F_TIMEOUT(binder, hostile_remap_cached, 120)
 /* ---- binder_storm ---- */
 
 #define STORM_SECONDS		8	/* default length; BINDER_STORM_SECONDS overrides */
-#define STORM_GRACE		8	/* watchdog: seconds allowed past the end */
+/* watchdog: seconds allowed past the end (more than one wait) */
+#define STORM_GRACE		(storm_wait_ms() / 1000 + 3)
 #define STORM_CLIENTS		2	/* client processes of the server ... */
 #define STORM_CLIENT_THREADS	2	/* ... with this many calling threads each */
 #define STORM_LOOPERS		2	/* looper threads of every server */
@@ -1324,7 +1325,8 @@ TEST_F_TIMEOUT(binder, hostile_remap_cached, 120)
 #define STORM_MAX_HELD		512	/* held transactions recorded, all generations */
 #define STORM_VICTIM_GAP_MS	100	/* between two dying callers */
 #define STORM_SERVE_MS		300	/* a doomed server serves this long, then holds */
-#define STORM_TIMEOUT_MS	5000	/* any single wait of the storm */
+/* any single wait of the storm: 5 s, or BINDER_STORM_WAIT_MS (slow debug kernels) */
+#define STORM_TIMEOUT_MS	storm_wait_ms()
 
 /* Shared by every process of the storm (MAP_SHARED). */
 struct storm {
@@ -1391,6 +1393,14 @@ static void __attribute__((format(printf, 1, 2))) storm_bad(const char *fmt, ...
 	va_start(ap, fmt);
 	storm_vlog(&storm->integrity, fmt, ap);
 	va_end(ap);
+}
+
+static int storm_wait_ms(void)
+{
+	const char *env = getenv("BINDER_STORM_WAIT_MS");
+	long n = env ? strtol(env, NULL, 10) : 0;
+
+	return n >= 1000 && n <= 120000 ? n : 5000;
 }
 
 static int storm_seconds(void)
