@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test test-debug test-novma storm run lint bench patches patches-check docs rust-analyzer fmt clean
+.PHONY: all setup prepare build test test-debug test-novma storm run lint bench patches patches-check docs fmt clean
 all: test
 
 setup:
