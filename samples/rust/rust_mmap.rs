@@ -131,8 +131,9 @@ fn abi_flags(vma: &VmaRef) -> u64 {
     out
 }
 
-/// Whether `vma` is a mapping of this open file's buffer set up by our `mmap_prepare` (not merely a VMA
-/// at the same address: it may have been replaced by another mapping since user space made it).
+/// Whether `vma` is a mapping of this open file's buffer set up by our `mmap_prepare` (not merely
+/// a VMA at the same address: it may have been replaced by another mapping since user space made
+/// it).
 fn is_ours(vma: &VmaRef, buf: &Buffer) -> bool {
     VM_OPS.owns(vma, buf).is_some()
 }

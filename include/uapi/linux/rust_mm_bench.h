@@ -32,7 +32,7 @@ enum rust_mm_bench_op {
 	RUST_MM_BENCH_LOCK_VMA,		/* VMA read lock, else mmap read lock + vma_lookup */
 	RUST_MM_BENCH_VMA_LOOKUP,	/* mmap read lock + vma_lookup(addr) + unlock */
 	RUST_MM_BENCH_VMA_ITER,		/* mmap read lock + walk every VMA + unlock */
-	RUST_MM_BENCH_PTE_SCAN,		/* (mmap read lock held) PTE lock + count present + unlock */
+	RUST_MM_BENCH_PTE_SCAN,		/* under the mmap read lock: PTE lock + count + unlock */
 	RUST_MM_BENCH_I_MMAP,		/* i_mmap_lock_read + unlock of the device file */
 	RUST_MM_BENCH_NR_OPS,
 };

@@ -62,23 +62,28 @@ struct rust_mmap_stats {
 #define RUST_MMAP_IOC	0xB5
 
 /* Set the buffer size (bytes): EINVAL if 0, not a page multiple or above
- * RUST_MMAP_MAX_SIZE; EBUSY if already set. */
+ * RUST_MMAP_MAX_SIZE; EBUSY if already set.
+ */
 #define RUST_MMAP_SET_SIZE	_IOW(RUST_MMAP_IOC, 0, __u64)
 /* Fill *stats. */
 #define RUST_MMAP_STATS		_IOR(RUST_MMAP_IOC, 1, struct rust_mmap_stats)
 /* result = number of resident (present PTE) pages in the range (PTE walk). */
 #define RUST_MMAP_RESIDENT	_IOWR(RUST_MMAP_IOC, 2, struct rust_mmap_range)
 /* Seal the whole mapping containing addr read-only (clears VM_WRITE and
- * VM_MAYWRITE, zaps its PTEs); result = RUST_MMAP_F_* flags afterwards. */
+ * VM_MAYWRITE, zaps its PTEs); result = RUST_MMAP_F_* flags afterwards.
+ */
 #define RUST_MMAP_SEAL		_IOWR(RUST_MMAP_IOC, 3, struct rust_mmap_range)
 /* Mark the mapping containing addr VM_DONTCOPY (not inherited by fork);
- * result = RUST_MMAP_F_* flags afterwards. */
+ * result = RUST_MMAP_F_* flags afterwards.
+ */
 #define RUST_MMAP_DONTCOPY	_IOWR(RUST_MMAP_IOC, 4, struct rust_mmap_range)
 /* Look the VMA at addr up: ENOENT if none, EINVAL if it is not a mapping of
- * this open file. */
+ * this open file.
+ */
 #define RUST_MMAP_QUERY		_IOWR(RUST_MMAP_IOC, 5, struct rust_mmap_query)
 /* Zap the range so that the next access faults again; result = pages that
- * were resident before. */
+ * were resident before.
+ */
 #define RUST_MMAP_ZAP		_IOWR(RUST_MMAP_IOC, 6, struct rust_mmap_range)
 
 /*

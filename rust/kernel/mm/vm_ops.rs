@@ -655,8 +655,8 @@ impl<O: Send + Sync + 'static> VmaData<O> for Arc<O> {
     #[inline]
     unsafe fn dup(owner: *const O) {
         // SAFETY: `owner` is the `into_raw` address of a live `Arc<O>` (caller: a held reference
-        // or an `ArcBorrow` loan that has not ended), so it can be borrowed; `Arc::from` takes one more reference, which `into_raw` hands to the copied
-        // VMA.
+        // or an `ArcBorrow` loan that has not ended), so it can be borrowed; `Arc::from` takes
+        // one more reference, which `into_raw` hands to the copied VMA.
         let copy: Arc<O> = unsafe { ArcBorrow::from_raw(owner) }.into();
         let _ = Arc::into_raw(copy);
     }
@@ -1016,8 +1016,8 @@ impl<T: VmOperations> VmOpsTable<T> {
     /// static, from `mmap` or `mmap_prepare`) for `owner` (its `vm_private_data` is `owner`).
     ///
     /// `owner` is only compared, never dereferenced, so a caller may pass the address of an
-    /// owner it cannot borrow right now (a null `owner` matches no VMA); on success the owner is alive for `'a`, since it
-    /// outlives the VMA ([`VmaData`]). The check is made under whatever lock keeps `vma` stable,
+    /// owner it cannot borrow right now (a null `owner` matches no VMA); on success the owner
+    /// is alive for `'a`, since it outlives the VMA ([`VmaData`]). The check is made under whatever lock keeps `vma` stable,
     /// and its result lives no longer than that lock, so it is revalidated at each use.
     #[inline]
     pub fn owns<'a>(
