@@ -1017,8 +1017,9 @@ impl<T: VmOperations> VmOpsTable<T> {
     ///
     /// `owner` is only compared, never dereferenced, so a caller may pass the address of an
     /// owner it cannot borrow right now (a null `owner` matches no VMA); on success the owner
-    /// is alive for `'a`, since it outlives the VMA ([`VmaData`]). The check is made under whatever lock keeps `vma` stable,
-    /// and its result lives no longer than that lock, so it is revalidated at each use.
+    /// is alive for `'a`, since it outlives the VMA ([`VmaData`]). The check is made under
+    /// whatever lock keeps `vma` stable, and its result lives no longer than that lock, so it is
+    /// revalidated at each use.
     #[inline]
     pub fn owns<'a>(
         &'static self,
