@@ -1026,12 +1026,13 @@ impl<T: VmOperations> VmOpsTable<T> {
         vma: &'a VmaRef,
         owner: *const T::Owner,
     ) -> Option<OwnedVma<'a, T>> {
-        // SAFETY: Both fields are readable under any lock that keeps the VMA stable. They are
-        // written once, but not always before the VMA becomes visible: a VMA described by
-        // `mmap_prepare` is linked into `i_mmap` with the dummy ops and no private data, and
-        // gets both afterwards without the `i_mmap` lock (`set_vma_user_defined_fields`), so an
-        // rmap walker may see our ops with a still-null private pointer: read each once, and
-        // never match a null owner.
+        // `vm_ops` and `vm_private_data` are written once, but not always before the VMA becomes
+        // visible: a VMA described by `mmap_prepare` is linked into `i_mmap` with the dummy ops
+        // and no private data, and gets both afterwards without the `i_mmap` lock
+        // (`set_vma_user_defined_fields`), so an rmap walker may see our ops with a still-null
+        // private pointer. Read each once, and never match a null owner.
+        //
+        // SAFETY: Both fields are readable under any lock that keeps the VMA stable.
         let (ops, private) = unsafe {
             (
                 core::ptr::read_volatile(&raw const (*vma.as_ptr()).vm_ops),
