@@ -429,6 +429,13 @@ static long c_mmap_seal(struct file *filp, struct mm_struct *mm,
 	}
 
 	/*
+	 * Writable PTEs must go: the next accesses fault in read-only ones.
+	 * Zapped first, none is left to write-protect when VM_WRITE goes; the
+	 * VMA write lock keeps per-VMA-lock faults from refilling them between.
+	 */
+	vma_start_write(vma);
+	zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
+	/*
 	 * A shared writable VMA counts in mapping->i_mmap_writable until it
 	 * is unlinked; without VM_MAYWRITE it will not be uncounted then, so
 	 * drop its count now (as if it had been mapped read-only).
@@ -437,13 +444,8 @@ static long c_mmap_seal(struct file *filp, struct mm_struct *mm,
 		mapping_unmap_writable(filp->f_mapping);
 	vm_flags_clear(vma, VM_WRITE | VM_MAYWRITE);
 	vma_set_page_prot(vma);
-	/* Writable PTEs must go: the next accesses fault in read-only ones. */
-	zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
-
-	/* The flags cannot change under the read lock. */
-	mmap_write_downgrade(mm);
 	range->result = c_mmap_vma_flags(vma);
-	mmap_read_unlock(mm);
+	mmap_write_unlock(mm);
 	return 0;
 }
 

@@ -177,32 +177,18 @@ fn count_resident<L: Before<PageTableLock>>(
     n
 }
 
-/// Copies in `N` (at most 5) `u64`s, the largest ioctl argument, with one `copy_from_user`.
+/// Copies in the `N` `u64`s of an ioctl argument with one `copy_from_user`.
 fn read_u64s<const N: usize>(arg: usize) -> Result<[u64; N]> {
-    let mut bytes = [0u8; 40];
-    let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
     UserSlice::new(UserPtr::from_addr(arg), N * 8)
         .reader()
-        .read_slice(bytes)?;
-    let mut out = [0u64; N];
-    for (v, b) in out.iter_mut().zip(bytes.chunks_exact(8)) {
-        let mut le = [0u8; 8];
-        le.copy_from_slice(b);
-        *v = u64::from_ne_bytes(le);
-    }
-    Ok(out)
+        .read::<[u64; N]>()
 }
 
-/// Copies out `N` (at most 5) `u64`s with one `copy_to_user`.
+/// Copies out `N` `u64`s with one `copy_to_user`.
 fn write_u64s<const N: usize>(arg: usize, vals: [u64; N]) -> Result {
-    let mut bytes = [0u8; 40];
-    let bytes = bytes.get_mut(..N * 8).ok_or(EINVAL)?;
-    for (b, v) in bytes.chunks_exact_mut(8).zip(vals) {
-        b.copy_from_slice(&v.to_ne_bytes());
-    }
     UserSlice::new(UserPtr::from_addr(arg), N * 8)
         .writer()
-        .write_slice(bytes)
+        .write(&vals)
 }
 
 /// Runs `f` on the caller's address space (`EINVAL` for a caller without one).
@@ -336,19 +322,20 @@ impl MiscDevice for RustMmapFile {
                     }
                     _ => {
                         let (mmap, mut ctx) = mm.mmap_write_lock_killable(ctx)?;
-                        range_end(mmap.vma_lookup(addr), &buf, addr, len)?;
-                        let vma = mmap.vma_write_at(&mut ctx, addr).ok_or(ENOENT)?;
+                        let vma = mmap.vma_lookup(addr);
+                        range_end(vma, &buf, addr, len)?;
+                        let vma = mmap.vma_start_write(&mut ctx, vma.ok_or(ENOENT)?);
+                        let vma = vma.ok_or(ENOENT)?;
                         let ours = VM_OPS.owns(&vma, &*buf).ok_or(EINVAL)?;
                         if cmd == SEAL {
-                            vma.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
                             // Writable PTEs must go: the next accesses fault read-only ones in.
+                            // Zapped first, they leave `mod_flags` nothing to write-protect.
                             zap_all(&mut ctx, &ours)?;
+                            vma.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
                         } else {
                             vma.mod_flags(&ours, flags::DONTCOPY, 0)?;
                         }
-                        // The flags cannot change under the read lock.
-                        let mmap = mmap.downgrade();
-                        mmap.vma_lookup(addr).map(abi_flags).ok_or(ENOENT)
+                        Ok(abi_flags(&vma))
                     }
                 })?;
                 write_u64s(arg, [addr as u64, len as u64, result])?;

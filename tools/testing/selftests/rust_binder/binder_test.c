@@ -61,7 +61,7 @@
 #include "../kselftest_harness.h"
 
 #define PS		4096UL			/* page size (x86) */
-#define MAP_SZ		(1UL << 20)		/* binder mapping, as libbinder's 1 MiB */
+#define MAP_SZ		(1024UL * 1024)		/* binder mapping, as libbinder's 1 MiB */
 #define MAP_PAGES	(MAP_SZ / PS)
 #define MAX_PAYLOAD	(6 * PS)
 #define MAX_HELD	8
@@ -1352,9 +1352,9 @@ struct storm {
 
 static struct storm *storm;
 
-#define STORM_ADD(field)	__atomic_fetch_add(&storm->field, 1, __ATOMIC_RELAXED)
-#define STORM_GET(field)	__atomic_load_n(&storm->field, __ATOMIC_ACQUIRE)
-#define STORM_SET(field, v)	__atomic_store_n(&storm->field, (v), __ATOMIC_RELEASE)
+#define STORM_ADD(x)		__atomic_fetch_add(&(x), 1, __ATOMIC_RELAXED)
+#define STORM_GET(x)		__atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define STORM_SET(x, v)		__atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
 
 static void storm_vlog(uint64_t *counter, const char *fmt, va_list ap)
 {
@@ -1376,7 +1376,7 @@ static void storm_vlog(uint64_t *counter, const char *fmt, va_list ap)
 }
 
 /* Something went wrong: counted in storm->errors, printed. */
-static void __attribute__((format(printf, 1, 2))) storm_err(const char *fmt, ...)
+static void __printf(1, 2) storm_err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -1386,7 +1386,7 @@ static void __attribute__((format(printf, 1, 2))) storm_err(const char *fmt, ...
 }
 
 /* Data that did not check out: counted in storm->integrity, printed. */
-static void __attribute__((format(printf, 1, 2))) storm_bad(const char *fmt, ...)
+static void __printf(1, 2) storm_bad(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -1503,7 +1503,7 @@ static uint32_t storm_call(int fd, const uint8_t *map, uint8_t *buf, uint32_t *r
 			  (unsigned long long)c.size, reply);
 		return 0;
 	}
-	STORM_ADD(calls);
+	STORM_ADD(storm->calls);
 	return BR_REPLY;
 }
 
@@ -1515,13 +1515,13 @@ struct storm_looper {
 };
 
 /* A doomed server holds the transaction: no reply, until the process dies. */
-static void __attribute__((noreturn)) storm_hold(const struct msg_hdr *h)
+static void __noreturn storm_hold(const struct msg_hdr *h)
 {
 	uint32_t i = __atomic_fetch_add(&storm->nheld, 1, __ATOMIC_ACQ_REL);
 
 	if (i < STORM_MAX_HELD)
-		STORM_SET(held_seed[i], h ? h->seed : 0);
-	if (STORM_WAIT(STORM_GET(doom_exit)))
+		STORM_SET(storm->held_seed[i], h ? h->seed : 0);
+	if (STORM_WAIT(STORM_GET(storm->doom_exit)))
 		_exit(0);	/* in the middle of the transaction */
 	storm_err("a doomed server was neither killed nor told to exit");
 	_exit(1);
@@ -1540,8 +1540,8 @@ static void storm_reply_to_dead(struct server *s, const struct binder_transactio
 	uint32_t br = 0;
 	int ret;
 
-	STORM_SET(victim_rcvd, pid);
-	if (!STORM_WAIT(STORM_GET(victim_reaped) == pid))
+	STORM_SET(storm->victim_rcvd, pid);
+	if (!STORM_WAIT(STORM_GET(storm->victim_reaped) == pid))
 		storm_err("server: caller %d not reaped", pid);
 	queue_free(s, tr->data.ptr.buffer);
 	queue_reply(s, st, h ? h->seed : 0, h ? h->reply_len : 0, 0, 0);
@@ -1551,7 +1551,7 @@ static void storm_reply_to_dead(struct server *s, const struct binder_transactio
 		storm_err("server: reply to dead caller %d: %s, return %#x", pid,
 			  ret ? strerror(-ret) : "ok", br);
 	else
-		STORM_ADD(replies_to_dead);
+		STORM_ADD(storm->replies_to_dead);
 }
 
 static void *storm_looper_main(void *arg)
@@ -1581,7 +1581,7 @@ static void *storm_looper_main(void *arg)
 		if (st != ST_OK)
 			storm_bad("server: transaction from %d of %llu bytes: status %u",
 				  tr.sender_pid, (unsigned long long)tr.data_size, st);
-		if (l->doomed && STORM_GET(doom_hold))
+		if (l->doomed && STORM_GET(storm->doom_hold))
 			storm_hold(h);
 		if (tr.code == CODE_HOLD_TILL_DEAD) {
 			storm_reply_to_dead(s, &tr, h, st);
@@ -1629,9 +1629,9 @@ static int storm_server(const char *dev, bool doomed, int gen)
 		}
 	}
 	if (doomed)
-		STORM_SET(doom_gen, gen);
+		STORM_SET(storm->doom_gen, gen);
 	else
-		STORM_SET(up, 1);
+		STORM_SET(storm->up, 1);
 	/* The loopers run until the process is killed, or exit it on errors. */
 	for (int i = 0; i < STORM_LOOPERS; i++)
 		pthread_join(loopers[i].th, NULL);
@@ -1651,10 +1651,10 @@ struct storm_caller {
 /* Whether a doomed server held (never replied to) the call of @seed. */
 static bool storm_was_held(uint32_t seed)
 {
-	uint32_t n = STORM_GET(nheld);
+	uint32_t n = STORM_GET(storm->nheld);
 
 	for (uint32_t i = 0; i < n && i < STORM_MAX_HELD; i++) {
-		if (STORM_GET(held_seed[i]) == seed)
+		if (STORM_GET(storm->held_seed[i]) == seed)
 			return true;
 	}
 	return false;
@@ -1665,9 +1665,9 @@ static void *storm_caller_main(void *arg)
 	struct storm_caller *c = arg;
 	uint32_t rng = 0x2545f491u * c->id, n = 0;	/* fixed seeds */
 
-	while (!STORM_GET(stop)) {
+	while (!STORM_GET(storm->stop)) {
 		uint32_t seed = c->id << 24 | (++n & 0xffffff);
-		int gen = STORM_GET(doom_gen);
+		int gen = STORM_GET(storm->doom_gen);
 		uint32_t br = storm_call(c->fd, c->map, c->buf, &rng, seed);
 		bool held;
 
@@ -1688,17 +1688,17 @@ static void *storm_caller_main(void *arg)
 		 */
 		held = storm_was_held(seed);
 		if (br == BR_DEAD_REPLY) {
-			STORM_ADD(dead_replies);
+			STORM_ADD(storm->dead_replies);
 			if (held)
-				STORM_ADD(held_dead);
+				STORM_ADD(storm->held_dead);
 		} else if (br == BR_FAILED_REPLY && !held) {
-			STORM_ADD(failed_replies);
+			STORM_ADD(storm->failed_replies);
 		} else {
 			storm_err("call %#x to a doomed server: return %#x%s", seed, br,
 				  held ? " for a transaction it held" : "");
 		}
 		/* Until the next server is up. */
-		STORM_WAIT(STORM_GET(doom_gen) != gen || STORM_GET(stop));
+		STORM_WAIT(STORM_GET(storm->doom_gen) != gen || STORM_GET(storm->stop));
 	}
 	return NULL;
 }
@@ -1781,7 +1781,7 @@ static int storm_victim(const char *dev, int kind, uint32_t seed)
 	case VICTIM_EXITS:
 		if (pthread_create(&th, NULL, victim_call, NULL))
 			return 11;
-		if (STORM_WAIT(STORM_GET(victim_rcvd) == getpid()))
+		if (STORM_WAIT(STORM_GET(storm->victim_rcvd) == getpid()))
 			_exit(0);
 		return 12;
 	case VICTIM_SENDS_AND_EXITS:
@@ -1801,13 +1801,13 @@ static int storm_dropper(void)
 	int ret;
 
 	write_drop_caches("4");	/* hundreds of runs: no log line each */
-	for (int n = 0; !STORM_GET(stop); n++) {
+	for (int n = 0; !STORM_GET(storm->stop); n++) {
 		ret = write_drop_caches(n % 2 ? "3" : "2");
 		if (ret) {
 			storm_err("drop_caches: %s", strerror(-ret));
 			return 1;
 		}
-		STORM_ADD(drops);
+		STORM_ADD(storm->drops);
 		usleep(1000);
 	}
 	return 0;
@@ -1881,9 +1881,9 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 	if (!doomed)
 		_exit(storm_server(dev2, true, gen));
 	if (party[P_SERVER] < 0 || doomed < 0 ||
-	    !STORM_WAIT(STORM_GET(up) && STORM_GET(doom_gen) == gen)) {
+	    !STORM_WAIT(STORM_GET(storm->up) && STORM_GET(storm->doom_gen) == gen)) {
 		storm_err("the servers did not start");
-		STORM_SET(stop, 1);
+		STORM_SET(storm->stop, 1);
 		stopping = true;
 	}
 	dstate = DOOM_SERVING;
@@ -1906,7 +1906,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 
 		now = now_ms();
 		if (!stopping && now >= end) {
-			STORM_SET(stop, 1);
+			STORM_SET(storm->stop, 1);
 			stopping = true;
 		}
 		if (now >= hard) {
@@ -1928,7 +1928,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 		/* One dying caller at a time. */
 		if (vpid > 0) {
 			if (vkind == VICTIM_KILLED && !vkilled &&
-			    STORM_GET(victim_rcvd) == vpid) {
+			    STORM_GET(storm->victim_rcvd) == vpid) {
 				kill(vpid, SIGKILL);
 				vkilled = true;
 			}
@@ -1938,7 +1938,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 				    !WIFEXITED(status) || WEXITSTATUS(status))
 					storm_err("dying caller %d (kind %d): status %#x",
 						  vpid, vkind, status);
-				STORM_SET(victim_reaped, vpid);
+				STORM_SET(storm->victim_reaped, vpid);
 				vpid = 0;
 				next_victim = now + STORM_VICTIM_GAP_MS;
 			} else if (now - vt > STORM_TIMEOUT_MS && !vkilled) {
@@ -1963,10 +1963,10 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 		}
 
 		/* The doomed servers. */
-		nheld = STORM_GET(nheld);
+		nheld = STORM_GET(storm->nheld);
 		switch (dstate) {
 		case DOOM_STARTING:
-			if (STORM_GET(doom_gen) == gen) {
+			if (STORM_GET(storm->doom_gen) == gen) {
 				dstate = DOOM_SERVING;
 				dt = now;
 			} else if (now - dt > STORM_TIMEOUT_MS || stopping) {
@@ -1982,7 +1982,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 			if (!stopping && now - dt >= STORM_SERVE_MS &&
 			    nheld + STORM_LOOPERS <= STORM_MAX_HELD) {
 				held0 = nheld;
-				STORM_SET(doom_hold, 1);
+				STORM_SET(storm->doom_hold, 1);
 				dstate = DOOM_HOLDING;
 				dt = now;
 			}
@@ -1993,7 +1993,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 			/* Only a thread holding a transaction exits by itself. */
 			self_exit = gen % 2 == 0 && nheld > held0;
 			if (self_exit)
-				STORM_SET(doom_exit, 1);
+				STORM_SET(storm->doom_exit, 1);
 			else
 				kill(doomed, SIGKILL);
 			deaths[self_exit]++;
@@ -2018,8 +2018,8 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 		case DOOM_DEAD:
 			if (stopping || now - dt < 20)
 				break;
-			STORM_SET(doom_hold, 0);
-			STORM_SET(doom_exit, 0);
+			STORM_SET(storm->doom_hold, 0);
+			STORM_SET(storm->doom_exit, 0);
 			gen++;
 			doomed = storm_fork(secs);
 			if (!doomed)
@@ -2055,7 +2055,7 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 			storm_err("watchdog: doomed server %d still there", gen);
 	}
 	/* Whatever is left: the servers, or everything after the watchdog. */
-	STORM_SET(stop, 1);
+	STORM_SET(storm->stop, 1);
 	for (int i = 0; i < P_N; i++) {
 		if (party[i] > 0)
 			kill(party[i], SIGKILL);
@@ -2092,18 +2092,18 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 	unlink(dev2);
 	took = (now_ms() - t0) / 1000.0;
 
-	nheld = STORM_GET(nheld);
-	printf("# binder-storm: transactions=%llu integrity_failures=%llu dead_replies=%llu "
-	       "seconds=%.1f\n", (unsigned long long)storm->calls,
-	       (unsigned long long)storm->integrity, (unsigned long long)storm->dead_replies,
-	       took);
-	printf("# binder-storm: held_by_dying_servers=%u answered_dead=%llu failed_replies=%llu "
-	       "server_deaths=%d+%d (killed+exited)\n", nheld,
-	       (unsigned long long)storm->held_dead, (unsigned long long)storm->failed_replies,
-	       deaths[0], deaths[1]);
-	printf("# binder-storm: dying_callers=%d+%d+%d (killed+exited+sent-and-exited) "
-	       "replies_to_dead=%llu drop_caches=%llu errors=%llu storm_seconds=%d%s\n",
-	       victims[VICTIM_KILLED], victims[VICTIM_EXITS], victims[VICTIM_SENDS_AND_EXITS],
+	nheld = STORM_GET(storm->nheld);
+	printf("# binder-storm: transactions=%llu integrity_failures=%llu dead_replies=%llu ",
+	       (unsigned long long)storm->calls, (unsigned long long)storm->integrity,
+	       (unsigned long long)storm->dead_replies);
+	printf("seconds=%.1f\n", took);
+	printf("# binder-storm: held_by_dying_servers=%u answered_dead=%llu failed_replies=%llu ",
+	       nheld, (unsigned long long)storm->held_dead,
+	       (unsigned long long)storm->failed_replies);
+	printf("server_deaths=%d+%d (killed+exited)\n", deaths[0], deaths[1]);
+	printf("# binder-storm: dying_callers=%d+%d+%d (killed+exited+sent-and-exited) ",
+	       victims[VICTIM_KILLED], victims[VICTIM_EXITS], victims[VICTIM_SENDS_AND_EXITS]);
+	printf("replies_to_dead=%llu drop_caches=%llu errors=%llu storm_seconds=%d%s\n",
 	       (unsigned long long)storm->replies_to_dead, (unsigned long long)storm->drops,
 	       (unsigned long long)storm->errors, secs, watchdog ? " WATCHDOG FIRED" : "");
 	fflush(stdout);

@@ -139,7 +139,7 @@ static void setup(void)
 	/* PTEs, not a huge page (fails harmlessly without THP). */
 	madvise(start, LEN, MADV_NOHUGEPAGE);
 	for (size_t off = 0; off < LEN; off += PS)
-		((volatile char *)start)[off] = 1;
+		__atomic_store_n(&start[off], 1, __ATOMIC_RELAXED);
 	bench_addr = (uintptr_t)start;
 
 	/* Extra VMAs: pages of alternating protections do not merge. */
@@ -149,7 +149,7 @@ static void setup(void)
 	for (int i = 1; i < EXTRA_PAGES; i += 2) {
 		if (mprotect(extra + i * PS, PS, PROT_READ | PROT_WRITE))
 			die("mprotect", "extra mappings");
-		((volatile char *)extra)[i * PS] = 1;
+		__atomic_store_n(&extra[i * PS], 1, __ATOMIC_RELAXED);
 	}
 }
 

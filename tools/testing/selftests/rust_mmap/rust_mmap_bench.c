@@ -101,7 +101,7 @@ static int open_mapped(const char *path, char **p)
 static void touch(char *p, int pages)
 {
 	for (int i = 0; i < pages; i++)
-		((volatile char *)p)[(size_t)i * PS] = 1;
+		__atomic_store_n(&p[(size_t)i * PS], 1, __ATOMIC_RELAXED);
 }
 
 static void round_one(struct device *d, int r)

@@ -69,7 +69,7 @@ static int demo(const char *path, struct outcome *o)
 	struct rust_mmap_query q = { 0 };
 	uint64_t size = NPAGES * PS;
 	struct sigaction sa = { .sa_handler = on_segv };
-	volatile char *p;
+	char *p;
 	int fd;
 
 	printf("== %s ==\n", path);
@@ -84,7 +84,7 @@ static int demo(const char *path, struct outcome *o)
 	printf("  buffer of %d pages mapped shared read/write\n", NPAGES);
 
 	for (int i = 0; i < TOUCHED; i++)
-		snprintf((char *)p + i * PS, PS, "hello from page %d", i);
+		snprintf(p + i * PS, PS, "hello from page %d", i);
 	printf("  wrote a greeting into pages 0..%d\n", TOUCHED - 1);
 
 	range.addr = (uintptr_t)p;
@@ -92,9 +92,10 @@ static int demo(const char *path, struct outcome *o)
 	    ioctl(fd, RUST_MMAP_RESIDENT, &range))
 		return fail("RUST_MMAP_STATS/RESIDENT");
 	o->resident_after_touch = range.result;
-	printf("  driver: %llu faults, %llu pages allocated, %llu of %d pages resident, %llu mapping(s)\n",
+	printf("  driver: %llu faults, %llu pages allocated, ",
 	       (unsigned long long)o->after_touch.faults,
-	       (unsigned long long)o->after_touch.pages,
+	       (unsigned long long)o->after_touch.pages);
+	printf("%llu of %d pages resident, %llu mapping(s)\n",
 	       (unsigned long long)range.result, NPAGES,
 	       (unsigned long long)o->after_touch.mappings);
 
@@ -117,7 +118,7 @@ static int demo(const char *path, struct outcome *o)
 
 	sigaction(SIGSEGV, &sa, NULL);
 	if (sigsetjmp(segv_jmp, 1) == 0) {
-		p[0] = 'X';
+		__atomic_store_n(&p[0], 'X', __ATOMIC_RELAXED);
 		printf("  write after SEAL: NOT refused (bug)\n");
 	} else {
 		o->write_refused = 1;
@@ -125,11 +126,11 @@ static int demo(const char *path, struct outcome *o)
 	}
 	signal(SIGSEGV, SIG_DFL);
 
-	o->data_intact = strcmp((const char *)p, "hello from page 0") == 0;
-	printf("  read after SEAL: \"%s\"\n", (const char *)p);
+	o->data_intact = strcmp(p, "hello from page 0") == 0;
+	printf("  read after SEAL: \"%s\"\n", p);
 	close(fd);
-	printf("  file closed, mapping still reads: \"%s\"\n", (const char *)p + PS);
-	munmap((void *)p, size);
+	printf("  file closed, mapping still reads: \"%s\"\n", p + PS);
+	munmap(p, size);
 	o->ok = 1;
 	return 1;
 }

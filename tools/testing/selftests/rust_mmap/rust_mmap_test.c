@@ -116,7 +116,7 @@ enum access { READ_BYTE, WRITE_BYTE };
  * Access one byte in a child process. Returns the signal that killed the
  * child, 0 if the access worked (and a read saw @expect), -1 otherwise.
  */
-static int child_access(volatile char *p, enum access how, char expect)
+static int child_access(char *p, enum access how, char expect)
 {
 	int status;
 	pid_t pid = fork();
@@ -125,8 +125,8 @@ static int child_access(volatile char *p, enum access how, char expect)
 		return -1;
 	if (pid == 0) {
 		if (how == WRITE_BYTE)
-			*p = expect;
-		else if (*p != expect)
+			__atomic_store_n(p, expect, __ATOMIC_RELAXED);
+		else if (__atomic_load_n(p, __ATOMIC_RELAXED) != expect)
 			_exit(1);
 		_exit(0);
 	}
@@ -375,7 +375,8 @@ TEST_F(dev, mprotect_exec_fails)
 TEST_F(dev, pages_zeroed)
 {
 	for (size_t i = 0; i < SIZE; i++) {
-		ASSERT_EQ(0, self->p[i]) TH_LOG("byte %zu is not zero", i);
+		ASSERT_EQ(0, self->p[i])
+			TH_LOG("byte %zu is not zero", i);
 	}
 }
 
@@ -1012,6 +1013,7 @@ TEST(threads_fault_concurrently)
 		ASSERT_EQ(0, pthread_create(&tid[i], NULL, fault_thread, &t[i]));
 	}
 	for (int i = 0; i < NTHREADS; i++) {
+		/* Braces: ASSERT_EQ() expands to more than one statement. */
 		ASSERT_EQ(0, pthread_join(tid[i], NULL));
 	}
 	pthread_barrier_destroy(&barrier);
@@ -1021,6 +1023,7 @@ TEST(threads_fault_concurrently)
 	EXPECT_EQ(pages, s.faults);
 	EXPECT_EQ(pages, s.pages);
 	for (size_t i = 0; i < pages; i++) {
+		/* Braces: EXPECT_EQ() expands to more than one statement. */
 		EXPECT_EQ(i % NTHREADS + 1, p[i * PS + PS - 1]);
 	}
 	munmap(p, pages * PS);
@@ -1034,7 +1037,7 @@ static void *same_page_thread(void *arg)
 	pthread_barrier_wait(t->barrier);
 	/* Everyone reads every page: each page is inserted exactly once. */
 	for (int i = 0; i < NTHREADS * PER_THREAD; i++)
-		(void)*(volatile char *)(t->base + (size_t)i * PS);
+		(void)__atomic_load_n(t->base + (size_t)i * PS, __ATOMIC_RELAXED);
 	return NULL;
 }
 
@@ -1057,6 +1060,7 @@ TEST(threads_fault_same_pages)
 		ASSERT_EQ(0, pthread_create(&tid[i], NULL, same_page_thread, &t[i]));
 	}
 	for (int i = 0; i < NTHREADS; i++) {
+		/* Braces: ASSERT_EQ() expands to more than one statement. */
 		ASSERT_EQ(0, pthread_join(tid[i], NULL));
 	}
 	pthread_barrier_destroy(&barrier);
