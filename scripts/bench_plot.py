@@ -4,8 +4,9 @@
 Usage: bench_plot.py [--png FILE] [LOG]     (LOG: a file, or stdin)
 
 Reads the machine-readable tables printed by rust_mm_bench_ops
-("# per-op bench: rounds=N ...") and rust_mmap_bench ("# device bench:
-rounds=N ..."), each a column header line
+("# per-op bench: rounds=N ..."), rust_mmap_bench ("# device bench:
+rounds=N ...") and binder_bench.py ("# binder bench: rounds=N ..."), each a
+column header line
 
     op rust_min rust_med rust_max c_min c_med c_max c2_min c2_med c2_max \
 rust/c c2/c
@@ -32,14 +33,14 @@ import re
 import sys
 
 TS = re.compile(r'^\[\s*\d+\.\d+\]\s?')
-HEADER = re.compile(r'^# (per-op|device) bench: rounds=(\d+)')
+HEADER = re.compile(r'^# (per-op|device|binder) bench: rounds=(\d+)')
 RUN = re.compile(r'^# (\w+) run\s*$')
 NOTE = re.compile(r'^# (checksum mismatch|skipped:)')
 SERIES = ('rust', 'c', 'c2')
 STATS = ('min', 'med', 'max')
 COLUMNS = ['op'] + ['%s_%s' % (s, k) for s in SERIES for k in STATS] + [
     'rust/c', 'c2/c']
-KINDS = ('per-op', 'device')
+KINDS = ('per-op', 'device', 'binder')
 BUDGET = 1.02
 
 

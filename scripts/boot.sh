@@ -3,7 +3,8 @@
 # Built-in KUnit suites run during boot; then /init runs the userspace test
 # programs found in the initramfs (if any) and powers off.
 # Usage: boot.sh LOGFILE [MODE]   (MODE=test|run|bench|mmst, passed to /init)
-# KERNEL= boots another bzImage, USERSPACE= stages another directory as /tests.
+# KERNEL= boots another bzImage, USERSPACE= stages another directory as /tests, BOOT_ARGS=
+# adds to the kernel command line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -31,7 +32,7 @@ timeout "${BOOT_TIMEOUT:-1200}" qemu-system-x86_64 \
 	-accel tcg -cpu max -smp "${SMP:-4}" -m 2048 -nographic -no-reboot \
 	-bios /usr/share/qemu/qboot.rom \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}${FLAVOUR:+ rust_mm.flavour=$FLAVOUR}" \
+	-append "console=ttyS0 panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}${FLAVOUR:+ rust_mm.flavour=$FLAVOUR}${BOOT_ARGS:+ $BOOT_ARGS}" \
 	${QEMU_EXTRA:-} \
 	</dev/null >"$log" 2>&1
 rc=$?

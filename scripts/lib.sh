@@ -51,3 +51,27 @@ if [ -n "$FLAVOUR" ]; then
 	LOGDIR="$LOGDIR/$FLAVOUR"
 	mkdir -p "$LOGDIR"
 fi
+# The pristine twin of a build: the unpatched source ($TREE/.pristine) built in $2 from the
+# .config of the build in $1 (olddefconfig drops our sample options, nothing else), for the
+# comparisons that need upstream as it is (make mm-selftests, make bench BINDER_BASELINE=1).
+# Prints the configuration differences; logs go to $3.
+build_pristine_twin() {
+	local ours="$1" pbuild="$2" logs="$3"
+	mkdir -p "$pbuild" "$logs"
+	(
+		TREE="$(cat "$TREE/.pristine")" BUILD="$pbuild"
+		build_lock
+		if ! cmp -s "$ours/.config" "$pbuild/.config.ours"; then
+			stage "configuring the pristine kernel from $ours/.config"
+			cp "$ours/.config" "$pbuild/.config"
+			kmake olddefconfig >"$logs/pristine-config.log" 2>&1 ||
+				{ tail -n 20 "$logs/pristine-config.log"; die "olddefconfig failed"; }
+			cp "$ours/.config" "$pbuild/.config.ours"
+		fi
+		stage "configuration differences, ours (<) and pristine (>):"
+		diff <(grep '^CONFIG_' "$ours/.config") <(grep '^CONFIG_' "$pbuild/.config") | grep '^[<>]' || true
+		stage "building the pristine kernel in $pbuild (log: $logs/pristine-build.log)"
+		kmake bzImage >"$logs/pristine-build.log" 2>&1 ||
+			{ tail -n 30 "$logs/pristine-build.log"; die "pristine kernel build failed"; }
+	)
+}

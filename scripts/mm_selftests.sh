@@ -21,25 +21,9 @@ OURS="$BUILD"
 PRISTINE="$(cat "$TREE/.pristine")"
 PBUILD="$CACHE/build-pristine-debug"
 OUT="$LOGDIR/mm-selftests"
-mkdir -p "$OUT" "$PBUILD"
+mkdir -p "$OUT"
 
-# The pristine kernel: our debug .config, olddefconfig, and the differences shown.
-(
-	TREE="$PRISTINE" BUILD="$PBUILD"
-	build_lock
-	if ! cmp -s "$OURS/.config" "$PBUILD/.config.ours"; then
-		stage "configuring the pristine kernel from $OURS/.config"
-		cp "$OURS/.config" "$PBUILD/.config"
-		kmake olddefconfig >"$OUT/pristine-config.log" 2>&1 ||
-			{ tail -n 20 "$OUT/pristine-config.log"; die "olddefconfig failed"; }
-		cp "$OURS/.config" "$PBUILD/.config.ours"
-	fi
-	stage "configuration differences, ours (<) and pristine (>):"
-	diff <(grep '^CONFIG_' "$OURS/.config") <(grep '^CONFIG_' "$PBUILD/.config") | grep '^[<>]' || true
-	stage "building the pristine kernel (log: $OUT/pristine-build.log)"
-	kmake bzImage >"$OUT/pristine-build.log" 2>&1 ||
-		{ tail -n 30 "$OUT/pristine-build.log"; die "pristine kernel build failed"; }
-)
+build_pristine_twin "$OURS" "$PBUILD" "$OUT"
 
 # The selftests, static, from the pristine source (check_config.sh's result without liburing).
 MM="$PRISTINE/tools/testing/selftests/mm"

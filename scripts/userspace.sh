@@ -200,7 +200,13 @@ cat >"$OUT/bench.sh" <<'SH'
 echo "rust-mm: bench start"
 /tests/rust_mmap_bench ${RUST_MMAP_BENCH_ROUNDS:-30}
 /tests/rust_mm_bench_ops ${RUST_MMAP_BENCH_ROUNDS:-30} || echo "# rust_mm_bench_ops: exit status $?"
+/tests/binderbench.sh
 echo "rust-mm: bench end"
+SH
+# make bench: Binder round trips alone (also the pristine kernel's run, BINDER_BASELINE=1).
+cat >"$OUT/binderbench.sh" <<'SH'
+#!/bin/sh
+/tests/binder_test --bench ${RUST_MMAP_BENCH_ROUNDS:-30} || echo "# binder bench: exit status $?"
 SH
 chmod +x "$OUT"/*.sh
 stage "userspace programs ready: $OUT"

@@ -16,6 +16,7 @@ use kernel::mm::{order::Ctx, MmWithUser};
 fn first_vma_len(mm: &MmWithUser) -> Option<usize> {
     // SAFETY: No mm lock is held; the caller may hold a spinlock of its own (atomic context).
     let mut ctx = unsafe { Ctx::new_atomic() };
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (mmap, _ctx) = mm.mmap_read_trylock(&mut ctx)?;
+    let lock = mm.mmap_read_lock(&mut ctx); // misuse: let lock = mm.mmap_read_trylock(&mut ctx)?;
+    let (mmap, _ctx) = lock;
     Some(mmap.find_vma(0)?.len())
 }

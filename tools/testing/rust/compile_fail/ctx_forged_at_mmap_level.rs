@@ -17,7 +17,8 @@ use kernel::mm::{
 fn start_of(mm: &MmWithUser, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut root = unsafe { Ctx::new() };
-    let mut ctx: Ctx<'static, MmapLock> = Ctx::make(); // misuse: let (_mmap, mut ctx): (_, Ctx<'_, MmapLock>) = mm.mmap_read_lock(&mut root);
+    let mut ctx: Ctx<'static, MmapLock> = // misuse: let (_mmap, mut ctx): (_, Ctx<'_, MmapLock>) =
+        Ctx::make(); // misuse: mm.mmap_read_lock(&mut root);
     let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
     Some(vma.start())
 }

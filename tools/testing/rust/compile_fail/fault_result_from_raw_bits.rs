@@ -4,7 +4,8 @@
 //       (VM_FAULT_LOCKED: the page is locked; VM_FAULT_RETRY/COMPLETED: the fault's lock was
 //       dropped), so safe code cannot make a `VmFaultResult` from raw bits.
 // expect-error: E0599
-// expect-message: no associated function or constant named `from_raw` found for struct `VmFaultResult`
+// expect-message: no associated function or constant named `from_raw`
+// expect-message: found for struct `VmFaultResult`
 // control: ok_fault_result_claims_page
 //
 //! Compile-fail case: a handler returns `VM_FAULT_LOCKED` built from raw bits.

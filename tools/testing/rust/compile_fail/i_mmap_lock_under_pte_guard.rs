@@ -16,8 +16,10 @@ fn count(mm: &MmWithUser, addr: usize) -> Option<usize> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr)?;
-    let file = vma.file()?;
-    let (pte, mut ctx) = PteGuard::lock(&mut ctx, vma, addr)?; // misuse: let (i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
-    let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx); // misuse: let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr)?;
+    let space = AddressSpace::of_file(vma.file()?);
+    let (pte, mut ctx) = // misuse: let (i_mmap, mut ctx) =
+        PteGuard::lock(&mut ctx, vma, addr)?; // misuse: space.i_mmap_lock_read(&mut ctx);
+    let (i_mmap, _ctx) = // misuse: let (pte, _ctx) =
+        space.i_mmap_lock_read(&mut ctx); // misuse: PteGuard::lock(&mut ctx, vma, addr)?;
     Some(usize::from(pte.get().is_present()) + i_mmap.vmas(0, usize::MAX).count())
 }

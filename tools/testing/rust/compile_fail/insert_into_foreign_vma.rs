@@ -25,7 +25,8 @@ fn insert(mm: &MmWithUser, buf: &Buffer, addr: usize, page: &Page) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
-    let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?; // misuse: let vma = VM_OPS.owns(mmap.vma_lookup(addr).ok_or(EINVAL)?, buf).ok_or(EINVAL)?;
+    let found = mmap.vma_lookup(addr).ok_or(EINVAL)?;
+    let vma = found; // misuse: let vma = VM_OPS.owns(found, buf).ok_or(EINVAL)?;
     let vma = vma.as_mixedmap_vma().ok_or(EINVAL)?;
     vma.vm_insert_page(&mut ctx, addr, page)
 }

@@ -18,6 +18,7 @@ fn shrink(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<()> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
-    vma.set_start(vma.start() + 4096); // misuse: vma.mod_flags(&VM_OPS.owns(&vma, buf)?, kernel::mm::virt::flags::DONTDUMP, 0).ok()?;
+    let start = vma.start() + 4096; // misuse: let flag = kernel::mm::virt::flags::DONTDUMP;
+    vma.set_start(start); // misuse: vma.mod_flags(&VM_OPS.owns(&vma, buf)?, flag, 0).ok()?;
     Some(())
 }

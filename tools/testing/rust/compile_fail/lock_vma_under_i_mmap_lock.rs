@@ -20,7 +20,10 @@ use kernel::{
 fn count(mm: &MmWithUser, file: &File, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx); // misuse: let (vma, mut ctx) = mm.lock_vma(&mut ctx, addr)?;
-    let (vma, _ctx) = mm.lock_vma(&mut ctx, addr)?; // misuse: let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
+    let space = AddressSpace::of_file(file);
+    let (i_mmap, mut ctx) = // misuse: let (vma, mut ctx) =
+        space.i_mmap_lock_read(&mut ctx); // misuse: mm.lock_vma(&mut ctx, addr)?;
+    let (vma, _ctx) = // misuse: let (i_mmap, _ctx) =
+        mm.lock_vma(&mut ctx, addr)?; // misuse: space.i_mmap_lock_read(&mut ctx);
     Some(vma.len() + i_mmap.vmas(0, usize::MAX).count())
 }

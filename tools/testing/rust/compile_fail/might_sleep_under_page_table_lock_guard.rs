@@ -4,7 +4,8 @@
 //       levels are protected by the spinlock `mm->page_table_lock`; while it is held the task is
 //       in atomic context and must not sleep (might_sleep()).
 // expect-error: E0599
-// expect-message: the method `might_sleep` exists for struct `Ctx<'_, PageTableLock>`, but its trait bounds were not satisfied
+// expect-message: the method `might_sleep` exists for struct `Ctx<'_, PageTableLock>`
+// expect-message: but its trait bounds were not satisfied
 // expect-message: `PageTableLock: Sleepable`
 //
 //! Compile-fail case: `might_sleep` with the token of a held `mm->page_table_lock`.

@@ -4,7 +4,8 @@
 //       spinlock taken with pte_offset_map_lock, which "holds an RCU read lock while the PTE page
 //       table lock is held": atomic context, in which the task must not sleep (might_sleep()).
 // expect-error: E0599
-// expect-message: the method `might_sleep` exists for struct `Ctx<'_, PageTableLock>`, but its trait bounds were not satisfied
+// expect-message: the method `might_sleep` exists for struct `Ctx<'_, PageTableLock>`
+// expect-message: but its trait bounds were not satisfied
 // expect-message: `PageTableLock: Sleepable`
 //
 //! Compile-fail case: `might_sleep` with the token of a held PTE lock (`PteGuard`).

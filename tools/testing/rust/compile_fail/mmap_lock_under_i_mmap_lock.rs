@@ -16,7 +16,10 @@ use kernel::{
 fn count(mm: &MmWithUser, file: &File) -> usize {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx); // misuse: let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_read(&mut ctx);
+    let space = AddressSpace::of_file(file);
+    let (i_mmap, mut ctx) = // misuse: let (mmap, mut ctx) =
+        space.i_mmap_lock_read(&mut ctx); // misuse: mm.mmap_read_lock(&mut ctx);
+    let (mmap, _ctx) = // misuse: let (i_mmap, _ctx) =
+        mm.mmap_read_lock(&mut ctx); // misuse: space.i_mmap_lock_read(&mut ctx);
     i_mmap.vmas(0, usize::MAX).count() + mmap.vmas(0, usize::MAX).count()
 }

@@ -14,7 +14,9 @@ use kernel::mm::{order::Ctx, MmWithUser};
 fn both(mm: &MmWithUser, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (vma, mut ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
+    let (vma, mut ctx) = // misuse: let (mmap, mut ctx) =
+        mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: mm.mmap_read_lock(&mut ctx);
+    let (mmap, _ctx) = // misuse: let (vma, _ctx) =
+        mm.mmap_read_lock(&mut ctx); // misuse: mm.lock_vma_under_rcu(&mut ctx, addr)?;
     Some(vma.start() + mmap.vmas(0, usize::MAX).count())
 }

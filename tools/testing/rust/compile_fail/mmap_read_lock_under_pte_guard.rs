@@ -14,8 +14,11 @@ use kernel::mm::{order::Ctx, pgtable::PteGuard, MmWithUser};
 fn count(mm: &MmWithUser, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (vma, mut ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
-    let (pte, mut ctx) = PteGuard::lock(&mut ctx, &vma, addr)?; // misuse: let (vma, mut ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?;
-    let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (pte, _ctx) = PteGuard::lock(&mut ctx, &vma, addr)?;
+    let (vma, mut ctx) = // misuse: let (mmap, mut ctx) =
+        mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: mm.mmap_read_lock(&mut ctx);
+    let (pte, mut ctx) = // misuse: let (vma, mut ctx) =
+        PteGuard::lock(&mut ctx, &vma, addr)?; // misuse: mm.lock_vma_under_rcu(&mut ctx, addr)?;
+    let (mmap, _ctx) = // misuse: let (pte, _ctx) =
+        mm.mmap_read_lock(&mut ctx); // misuse: PteGuard::lock(&mut ctx, &vma, addr)?;
     Some(usize::from(pte.get().is_present()) + mmap.vmas(0, usize::MAX).count())
 }

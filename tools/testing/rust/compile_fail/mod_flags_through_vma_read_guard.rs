@@ -19,7 +19,8 @@ include!("support/driver.rs");
 fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (vma, _ctx) = mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx); let vma = mmap.vma_write_at(&mut ctx, addr)?;
+    let (vma, _ctx) = // misuse: let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx); let vma =
+        mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: mmap.vma_write_at(&mut ctx, addr)?;
     let ours = VM_OPS.owns(&vma, buf)?;
     Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
 }

@@ -26,6 +26,9 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let w = mmap.vma_write_at(&mut ctx, addr)?;
-    let ret = w.mod_flags(flags::DONTCOPY, 0); // misuse: let ret = w.mod_flags(&VM_OPS.owns(&w, buf)?, flags::DONTCOPY, 0);
+    let ret = w.mod_flags(
+        flags::DONTCOPY, // misuse: &VM_OPS.owns(&w, buf)?, flags::DONTCOPY,
+        0,
+    );
     Some(ret)
 }

@@ -16,6 +16,7 @@ use kernel::mm::{virt::VmaRef, vm_ops::OwnedVma};
 include!("support/driver.rs");
 
 fn buffer_len(vma: &VmaRef, buf: &Buffer) -> Option<usize> {
-    let owned: OwnedVma<'_, BufferVma> = OwnedVma { vma, owner: buf }; // misuse: let owned: OwnedVma<'_, BufferVma> = VM_OPS.owns(vma, buf)?;
+    let owned: OwnedVma<'_, BufferVma>;
+    owned = OwnedVma { vma, owner: buf }; // misuse: owned = VM_OPS.owns(vma, buf)?;
     Some(owned.owner().len)
 }

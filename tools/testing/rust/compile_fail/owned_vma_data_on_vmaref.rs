@@ -18,6 +18,7 @@ fn buffer_len(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<usize> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    let vma = mmap.vma_lookup(addr)?; // misuse: let vma = VM_OPS.owns(mmap.vma_lookup(addr)?, buf)?;
+    let found = mmap.vma_lookup(addr)?;
+    let vma = found; // misuse: let vma = VM_OPS.owns(found, buf)?;
     Some(vma.owner().len)
 }

@@ -16,5 +16,6 @@ pub fn leak_iter(mm: &MmWithUser) {
     // SAFETY: Called from process context with no mm lock held.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, _ctx) = mm.mmap_read_lock(&mut ctx);
-    assert_send(&mmap.vmas(0, usize::MAX)); // misuse: assert_send(&mmap.vmas(0, usize::MAX).count());
+    let vmas = mmap.vmas(0, usize::MAX);
+    assert_send(&vmas); // misuse: assert_send(&vmas.count());
 }

@@ -4,7 +4,8 @@
 //       "BUG_ON(vma->vm_flags & VM_PFNMAP)"; vm_normal_page() reads the two flags as two
 //       different page-table layouts). `f_op->mmap` chooses one kind, once (`VmaNew` type state).
 // expect-error: E0599
-// expect-message: no method named `set_pfnmap` found for struct `NewMapping<MmapTarget<'_>, MixedMap>`
+// expect-message: no method named `set_pfnmap` found
+// expect-message: for struct `NewMapping<MmapTarget<'_>, MixedMap>`
 //
 //! Compile-fail case: setting VM_PFNMAP on a VMA that `mmap` already made VM_MIXEDMAP.
 #![allow(dead_code)]

@@ -23,7 +23,11 @@ fn dontcopy(mm: &MmWithUser, file: &File, buf: &Buffer, addr: usize) -> Result {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
-    let (_i_mmap, mut ctx) = AddressSpace::of_file(file).i_mmap_lock_write(&mut ctx); // misuse: let vma = mmap.vma_start_write(&mut ctx, vma).ok_or(EINVAL)?;
-    let vma = mmap.vma_start_write(&mut ctx, vma).ok_or(EINVAL)?; // misuse: let (_i_mmap, _ctx) = AddressSpace::of_file(file).i_mmap_lock_write(&mut ctx);
+    let space = AddressSpace::of_file(file);
+    let (_i_mmap, mut ctx) = // misuse: let vma =
+        space.i_mmap_lock_write(&mut ctx); // misuse: mmap.vma_start_write(&mut ctx, vma);
+    let vma = // misuse: let (_i_mmap, _ctx) =
+        mmap.vma_start_write(&mut ctx, vma); // misuse: space.i_mmap_lock_write(&mut ctx);
+    let vma = vma.ok_or(EINVAL)?;
     vma.mod_flags(&ours, flags::DONTCOPY, 0)
 }

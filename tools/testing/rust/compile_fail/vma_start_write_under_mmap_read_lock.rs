@@ -18,7 +18,8 @@ include!("support/driver.rs");
 fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
-    let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx); // misuse: let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
+    let lock = mm.mmap_read_lock(&mut ctx); // misuse: let lock = mm.mmap_write_lock(&mut ctx);
+    let (mmap, mut ctx) = lock;
     let vma = mmap.vma_lookup(addr)?;
     let ours = VM_OPS.owns(vma, buf)?;
     let vma = mmap.vma_start_write(&mut ctx, vma)?;

@@ -25,6 +25,7 @@ fn zap_page(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Result {
     // SAFETY: Called in process context that holds no mm lock.
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
-    let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?; // misuse: let vma = VM_OPS.owns(mmap.vma_lookup(addr).ok_or(EINVAL)?, buf).ok_or(EINVAL)?;
+    let found = mmap.vma_lookup(addr).ok_or(EINVAL)?;
+    let vma = found; // misuse: let vma = VM_OPS.owns(found, buf).ok_or(EINVAL)?;
     vma.zap_vma_range(&mut ctx, addr & !(PAGE_SIZE - 1), PAGE_SIZE)
 }

@@ -23,7 +23,8 @@ fn zap_if_present(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Result {
     let (mmap, mut ctx) = mm.mmap_read_lock(&mut ctx);
     let vma = mmap.vma_lookup(addr).ok_or(EINVAL)?;
     let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
-    let (pte, mut pte_ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?; // misuse: let (pte, _ctx) = PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
+    let (pte, mut pte_ctx) = // misuse: let (pte, _ctx) =
+        PteGuard::lock(&mut ctx, vma, addr).ok_or(EINVAL)?;
     ours.zap_vma_range(&mut pte_ctx, pte.addr(), PAGE_SIZE)?; // misuse
     let (present, page) = (pte.get().is_present(), pte.addr());
     drop(pte);

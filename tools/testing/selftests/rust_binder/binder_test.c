@@ -82,6 +82,7 @@ enum {
 	CODE_STOP,		/* reply, leave the binder loop, run the final checks */
 	CODE_QUIT,		/* reply, exit */
 	CODE_HOLD_TILL_DEAD,	/* binder_storm: reply once the caller is dead */
+	CODE_ECHO,		/* --bench: reply with reply_len bytes, no checks */
 };
 
 #define HOLD		1	/* CODE_CHECK flag: keep the buffer until CODE_FREE_HELD */
@@ -624,6 +625,12 @@ static int serve(struct server *s)
 			queue_reply(s, st, h ? h->seed : 0, h ? h->reply_len : 0,
 				    buf - (uintptr_t)s->map, 0);
 			queue_free(s, buf);
+			break;
+		case CODE_ECHO:
+			len = tr.data_size >= sizeof(*h) ?
+				((const struct msg_hdr *)buf)->reply_len : 0;
+			queue_free(s, buf);
+			queue_reply(s, ST_OK, 0, len, 0, 0);
 			break;
 		case CODE_RESIDENT:
 			page_span(buf, tr.data_size, &start, &len);
@@ -2130,4 +2137,138 @@ static void __attribute__((constructor(KSELFTEST_PRIO_TEST + 1))) storm_timeout(
 		_binder_binder_storm_object->timeout = storm_seconds() + STORM_GRACE + 30;
 }
 
-TEST_HARNESS_MAIN
+/*
+ * ---- binder_test --bench [ROUNDS]: the round-trip benchmark of make bench ----
+ *
+ * Synchronous CODE_ECHO transactions to a server process, per round trip in
+ * ns: a header-only call, and one of four pages each way (Binder allocates
+ * the buffer pages in both mappings). Rounds alternate between two series, a
+ * and b, so b/a is the A/A noise of one kernel; scripts/binder_bench.py sets
+ * our kernel's series against a pristine kernel's (make bench BINDER_BASELINE=1).
+ */
+#define BENCH_ITERS	200
+#define BENCH_ROUNDS	100
+
+static const struct {
+	const char *name;
+	size_t size;
+} bench_ops[] = {
+	{ "rt_hdr", sizeof(struct msg_hdr) },
+	{ "rt_4pages", 4 * PS },
+};
+
+static int bench_call(int fd, const uint8_t *map, uint8_t *buf, size_t size)
+{
+	struct binder_transaction_data tr = {};
+	uint8_t wr[4 + sizeof(tr)];
+	uint32_t bc = BC_TRANSACTION, br;
+	int ret;
+
+	((struct msg_hdr *)buf)->reply_len = size;
+	tr.code = CODE_ECHO;
+	tr.data_size = size;
+	tr.data.ptr.buffer = (uintptr_t)buf;
+	memcpy(wr, &bc, 4);
+	memcpy(wr + 4, &tr, sizeof(tr));
+	ret = binder_wait(fd, wr, sizeof(wr), BR_REPLY, &br, &tr);
+	if (ret)
+		return ret;
+	if (br != BR_REPLY || tr.data_size != size)
+		return -EPROTO;
+	return free_buffer(fd, tr.data.ptr.buffer);
+}
+
+static long bench_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int bench_main(int rounds)
+{
+	static uint8_t buf[MAX_PAYLOAD];
+	static double t[2][BENCH_ROUNDS];
+	int ready[2], go[2], fd, ret;
+	uint8_t *map;
+	char dev[64];
+	struct call c;
+	pid_t server;
+	char ch;
+
+	ret = binderfs_ensure();
+	if (!ret)
+		ret = device_add("rust-mm-bench", dev, sizeof(dev));
+	if (ret) {
+		printf("# binder bench: skipped: no Rust binderfs device (%s)\n", strerror(-ret));
+		return 0;
+	}
+	if (pipe2(ready, O_CLOEXEC) || pipe2(go, O_CLOEXEC))
+		return 1;
+	server = fork();
+	if (server < 0)
+		return 1;
+	if (!server) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		_exit(server_main(dev, SRV_SERVE, ready[1], go[0]));
+	}
+	if (read(ready[0], &ch, 1) != 1 || binder_open(dev, &fd, &map)) {
+		fprintf(stderr, "# binder bench: the server did not start\n");
+		return 1;
+	}
+	memset(buf, 0, sizeof(buf));
+	printf("# binder round trips: rounds=%d iters=%d (ns; series a and b alternate)\n",
+	       rounds, BENCH_ITERS);
+	printf("op a_min a_med a_max b_min b_med b_max\n");
+	for (size_t op = 0; op < ARRAY_SIZE(bench_ops); op++) {
+		for (int i = 0; i < BENCH_ITERS; i++)	/* warm-up: pages allocated */
+			if (bench_call(fd, map, buf, bench_ops[op].size))
+				return 1;
+		for (int r = 0; r < 2 * rounds; r++) {
+			long t0 = bench_ns();
+
+			for (int i = 0; i < BENCH_ITERS; i++) {
+				ret = bench_call(fd, map, buf, bench_ops[op].size);
+				if (ret) {
+					fprintf(stderr, "# binder bench: %s\n", strerror(-ret));
+					return 1;
+				}
+			}
+			t[r % 2][r / 2] = (double)(bench_ns() - t0) / BENCH_ITERS;
+		}
+		printf("%s", bench_ops[op].name);
+		for (int s = 0; s < 2; s++) {
+			qsort(t[s], rounds, sizeof(double), cmp_double);
+			printf(" %.1f %.1f %.1f", t[s][0], t[s][rounds / 2], t[s][rounds - 1]);
+		}
+		printf("\n");
+	}
+	fflush(stdout);
+	ret = simple_call(fd, map, CODE_QUIT, sizeof(struct msg_hdr), &c);
+	waitpid(server, NULL, 0);
+	unlink(dev);
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--bench")) {
+		int rounds = argc > 2 ? atoi(argv[2]) : 30;
+
+		if (rounds < 1 || rounds > BENCH_ROUNDS) {
+			fprintf(stderr, "usage: %s --bench [ROUNDS (1..%d)]\n", argv[0],
+				BENCH_ROUNDS);
+			return 2;
+		}
+		return bench_main(rounds);
+	}
+	return test_harness_run(argc, argv);
+}

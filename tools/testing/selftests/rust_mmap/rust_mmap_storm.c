@@ -42,7 +42,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -62,6 +61,8 @@
 
 #include <linux/rust_mmap.h>
 
+#include "../kselftest.h"
+
 #ifndef MAP_SHARED_VALIDATE
 #define MAP_SHARED_VALIDATE	0x03
 #endif
@@ -77,8 +78,14 @@
 #ifndef MADV_WIPEONFORK
 #define MADV_WIPEONFORK		18
 #endif
+#ifndef BIT
+#define BIT(n)			(1UL << (n))
+#endif
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+/* Accesses to the mappings that must really happen (they may fault). */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
 #define PS		4096UL			/* page size (x86) */
 #define MAXPG		(RUST_MMAP_MAX_SIZE / PS)	/* largest buffer / mapping, pages */
 #define MAX_THREADS	16
@@ -168,7 +175,7 @@ static int nthreads = 4, seconds = 10;
 static uint64_t seed = 1;
 static bool det, verbose, paranoid;
 static int trace_thread = -1;		/* -x THREAD:FROM:TO */
-static uint64_t trace_from, trace_to;
+static unsigned long long trace_from, trace_to;
 static uint64_t det_ops = DET_OPS;
 static uint64_t deadline_ns;
 
@@ -179,7 +186,7 @@ static char *shared_arena;
 static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int printed;
-static volatile sig_atomic_t results_started;
+static atomic_int results_started;
 static unsigned int watchdog_secs;
 
 /* Utilities */
@@ -250,7 +257,7 @@ static void print_line(const char *kind, struct th *t, const char *msg)
 	if (atomic_fetch_add(&printed, 1) >= MAX_PRINT && !verbose)
 		return;
 	pthread_mutex_lock(&print_lock);
-	printf("# %s: thread %d op %" PRIu64 " (%s): %s\n", kind, t->idx, t->ops,
+	printf("# %s: thread %d op %llu (%s): %s\n", kind, t->idx, (unsigned long long)t->ops,
 	       t->opname ? t->opname : "-", msg);
 	fflush(stdout);
 	pthread_mutex_unlock(&print_lock);
@@ -262,7 +269,7 @@ static bool tracing(struct th *t)
 	return t->idx == trace_thread && !t->in_child && t->ops >= trace_from && t->ops <= trace_to;
 }
 
-static void __attribute__((format(printf, 2, 3))) trace(struct th *t, const char *fmt, ...)
+static void __printf(2, 3) trace(struct th *t, const char *fmt, ...)
 {
 	char msg[400];
 	va_list ap;
@@ -273,12 +280,13 @@ static void __attribute__((format(printf, 2, 3))) trace(struct th *t, const char
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	pthread_mutex_lock(&print_lock);
-	printf("# trace: thread %d op %" PRIu64 " (%s): %s\n", t->idx, t->ops, t->opname, msg);
+	printf("# trace: thread %d op %llu (%s): %s\n", t->idx, (unsigned long long)t->ops,
+	       t->opname, msg);
 	pthread_mutex_unlock(&print_lock);
 }
 
 /* An ABI mismatch or (integ) a data integrity failure. */
-static void __attribute__((format(printf, 3, 4)))
+static void __printf(3, 4)
 report(struct th *t, bool integ, const char *fmt, ...)
 {
 	char msg[400];
@@ -329,7 +337,8 @@ static bool chk_u64(struct th *t, const char *what, uint64_t exp, uint64_t got)
 	dig(t, got);
 	if (exp == got)
 		return true;
-	report(t, false, "%s: expected %#" PRIx64 ", got %#" PRIx64, what, exp, got);
+	report(t, false, "%s: expected %#llx, got %#llx", what, (unsigned long long)exp,
+	       (unsigned long long)got);
 	return false;
 }
 
@@ -349,9 +358,9 @@ static void say(const char *s)
 
 static void fail_all(void)
 {
-	if (results_started)
+	if (atomic_load(&results_started))
 		return;
-	results_started = 1;
+	atomic_store(&results_started, 1);
 	say("not ok 1 storm_ops\nnot ok 2 storm_integrity\nnot ok 3 storm_abi\n"
 	    "not ok 4 storm_no_leak\n");
 }
@@ -515,8 +524,10 @@ static int vma_new(struct th *t, int fi, uint32_t start, uint32_t len, uint32_t 
 		v->pgoff = pgoff;
 		v->prot = prot;
 		v->maywrite = !t->f[fi].rdonly;
-		v->made_op = v->res_op = t->ops;
-		v->made_by = v->res_by = t->opname;
+		v->made_op = t->ops;
+		v->res_op = t->ops;
+		v->made_by = t->opname;
+		v->res_by = t->opname;
 		t->f[fi].nvmas++;
 		return i;
 	}
@@ -652,7 +663,7 @@ static uint32_t new_gen(struct mfile *f)
 }
 
 /* Check n words from word first of a page against the model. */
-static void verify(struct th *t, const volatile uint64_t *p, uint32_t first, uint32_t n,
+static void verify(struct th *t, const uint64_t *p, uint32_t first, uint32_t n,
 		   struct mfile *f, uint32_t pg, const char *how)
 {
 	uint32_t gen = f->gen[pg];
@@ -661,20 +672,21 @@ static void verify(struct th *t, const volatile uint64_t *p, uint32_t first, uin
 	if (gen == GEN_UNKNOWN) {
 		/* Not checked (it may hold addresses), but accessed all the same. */
 		for (uint32_t i = 0; i < n; i++)
-			(void)p[i];
+			(void)READ_ONCE(p[i]);
 		dig(t, 0x5eed);
 		return;
 	}
 	base = pat_base(f->uid, pg, gen);
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t want = pat_word(base, first + i), got = p[i];
+		uint64_t want = pat_word(base, first + i), got = READ_ONCE(p[i]);
 
-		if (got != want) {
-			report(t, true, "%s: file %u page %u (gen %u) byte %u: expected %#" PRIx64
-			       ", got %#" PRIx64, how, f->uid, pg, gen, (first + i) * 8, want, got);
-			dig(t, 0xbad);
-			return;
-		}
+		if (got == want)
+			continue;
+		report(t, true, "%s: file %u page %u (gen %u) byte %u: expected %#llx, got %#llx",
+		       how, f->uid, pg, gen, (first + i) * 8, (unsigned long long)want,
+		       (unsigned long long)got);
+		dig(t, 0xbad);
+		return;
 	}
 	dig(t, pat_word(base, first));
 }
@@ -687,7 +699,7 @@ static void touch_read(struct th *t, int vi, uint32_t i, bool exec)
 	if (exec) {
 		trace(t, "read arena+%#lx (file %u page %u, was resident %d)",
 		      (v->start + i) * PS, f->uid, v->pgoff + i, res_get(v, i));
-		verify(t, (const volatile uint64_t *)pg_addr(t, v->start + i), 0, PS / 8, f,
+		verify(t, (const uint64_t *)pg_addr(t, v->start + i), 0, PS / 8, f,
 		       v->pgoff + i, "read through a mapping");
 	}
 	model_touch(t, vi, i);
@@ -700,13 +712,13 @@ static void touch_write(struct th *t, int vi, uint32_t i, bool exec)
 	uint32_t pg = v->pgoff + i, gen = new_gen(f);
 
 	if (exec) {
-		volatile uint64_t *p = (volatile uint64_t *)pg_addr(t, v->start + i);
+		uint64_t *p = (uint64_t *)pg_addr(t, v->start + i);
 		uint64_t base = pat_base(f->uid, pg, gen);
 
 		trace(t, "write arena+%#lx (file %u page %u, was resident %d)",
 		      (v->start + i) * PS, f->uid, pg, res_get(v, i));
 		for (uint32_t w = 0; w < PS / 8; w++)
-			p[w] = pat_word(base, w);
+			WRITE_ONCE(p[w], pat_word(base, w));
 		dig(t, gen);
 	}
 	model_touch(t, vi, i);
@@ -715,15 +727,15 @@ static void touch_write(struct th *t, int vi, uint32_t i, bool exec)
 
 /* Pickers */
 
-#define V_R		(1u << 0)	/* PROT_READ */
-#define V_W		(1u << 1)	/* PROT_WRITE */
-#define V_NOW		(1u << 2)	/* no PROT_WRITE */
-#define V_NONE		(1u << 3)	/* PROT_NONE */
-#define V_INBUF		(1u << 4)	/* a page inside the buffer */
-#define V_BEYOND	(1u << 5)	/* a page past the end of the buffer */
-#define V_FD		(1u << 6)	/* its file is open */
-#define V_COPIED	(1u << 7)	/* inherited by fork */
-#define V_DONTCOPY	(1u << 8)
+#define V_R		BIT(0)		/* PROT_READ */
+#define V_W		BIT(1)		/* PROT_WRITE */
+#define V_NOW		BIT(2)		/* no PROT_WRITE */
+#define V_NONE		BIT(3)		/* PROT_NONE */
+#define V_INBUF		BIT(4)		/* a page inside the buffer */
+#define V_BEYOND	BIT(5)		/* a page past the end of the buffer */
+#define V_FD		BIT(6)		/* its file is open */
+#define V_COPIED	BIT(7)		/* inherited by fork */
+#define V_DONTCOPY	BIT(8)
 
 static bool vma_ok(struct th *t, const struct mvma *v, unsigned int req)
 {
@@ -775,9 +787,9 @@ static uint32_t pick_beyond(struct th *t, const struct mvma *v)
 	return in + rn(t, v->len - in);
 }
 
-#define PF_FD		(1u << 0)	/* an open fd */
-#define PF_SIZED	(1u << 1)	/* size set */
-#define PF_UNSIZED	(1u << 2)
+#define PF_FD		BIT(0)		/* an open fd */
+#define PF_SIZED	BIT(1)		/* size set */
+#define PF_UNSIZED	BIT(2)
 
 static int pick_file(struct th *t, unsigned int req)
 {
@@ -848,7 +860,9 @@ static void arg_choose(struct th *t, struct iarg *a, size_t size, bool hostile)
 	int r = hostile ? (int)rn(t, 100) : 0;
 
 	memset(a, 0, sizeof(*a));
-	a->vi = a->wi = a->sfile = -1;
+	a->vi = -1;
+	a->wi = -1;
+	a->sfile = -1;
 	a->loc = r < 55 ? AL_STACK : r < 62 ? AL_UNALIGNED : r < 65 ? AL_SCRATCH :
 		 r < 68 ? AL_NULL : r < 71 ? AL_NONE : r < 74 ? AL_CROSS : r < 76 ? AL_KERNEL :
 		 r < 88 ? AL_DEV_RW : r < 94 ? AL_DEV_RO : r < 97 ? AL_DEV_BEYOND : AL_DEV_PROTNONE;
@@ -940,10 +954,10 @@ static void arg_stomp(struct th *t, struct iarg *a, int vi, uint32_t page)
 	t->f[a->sfile].gen[a->spg] = GEN_UNKNOWN;
 }
 
-static void vcopy(volatile char *dst, const volatile char *src, size_t n)
+static void vcopy(char *dst, const char *src, size_t n)
 {
-	while (n--)
-		*dst++ = *src++;
+	for (size_t i = 0; i < n; i++)
+		WRITE_ONCE(dst[i], READ_ONCE(src[i]));
 }
 
 /* User space writes the input (n bytes) of the ioctl at a->p. */
@@ -1149,9 +1163,9 @@ static const char *const al_names[] = {
 static const char *adesc(struct th *t, uint64_t addr, char *buf, size_t n)
 {
 	if (in_arena(t, addr))
-		snprintf(buf, n, "arena+%#" PRIx64, rel(t, addr));
+		snprintf(buf, n, "arena+%#llx", (unsigned long long)rel(t, addr));
 	else
-		snprintf(buf, n, "%#" PRIx64, addr);
+		snprintf(buf, n, "%#llx", (unsigned long long)addr);
 	return buf;
 }
 
@@ -1171,9 +1185,27 @@ static void do_set_size(struct th *t, int fi, int fd, uint64_t size, bool hostil
 		arg_kernel_read(t, &a);
 		exp = m_set_size(t, fi, size);
 	}
-	snprintf(what, sizeof(what), "SET_SIZE(%#" PRIx64 ") arg in %s", size, al_names[a.loc]);
+	snprintf(what, sizeof(what), "SET_SIZE(%#llx) arg in %s", (unsigned long long)size,
+		 al_names[a.loc]);
 	chk(t, what, exp, NOALT, xioctl(fd, RUST_MMAP_SET_SIZE, a.p));
 	arg_restore(t, &a);
+}
+
+/* residency_scan(): the kernel (res) and the model differ on page i of VMA v. */
+static void residency_report(struct th *t, const struct mvma *v, uint32_t i, uint64_t res,
+			     const char *why)
+{
+	char vma[128], hist[160];
+
+	snprintf(vma, sizeof(vma),
+		 "VMA arena+%#lx, %u pages, pgoff %u, prot %d, maywrite %d, dontcopy %d",
+		 v->start * PS, v->len, v->pgoff, v->prot, v->maywrite, v->dontcopy);
+	snprintf(hist, sizeof(hist),
+		 "VMA made by op %llu (%s), residency last changed by op %llu (%s)",
+		 (unsigned long long)v->made_op, v->made_by, (unsigned long long)v->res_op,
+		 v->res_by);
+	report(t, false, "%s: file %u page %u (%s): resident %llu, model %d; %s", why,
+	       t->f[v->file].uid, v->pgoff + i, vma, (unsigned long long)res, res_get(v, i), hist);
 }
 
 /*
@@ -1202,12 +1234,7 @@ static void residency_scan(struct th *t, int fi, const char *why)
 			if (xioctl(fd, RUST_MMAP_RESIDENT, &r) || r.result == res_get(v, i))
 				continue;
 			if (shown++ < 4)
-				report(t, false, "%s: file %u page %u (VMA arena+%#lx, %u pages, pgoff %u, "
-				       "prot %d, maywrite %d, dontcopy %d): resident %" PRIu64 ", model %d; "
-				       "VMA made by op %" PRIu64 " (%s), residency last changed by op %"
-				       PRIu64 " (%s)", why, f->uid, v->pgoff + i, v->start * PS, v->len,
-				       v->pgoff, v->prot, v->maywrite, v->dontcopy, (uint64_t)r.result,
-				       res_get(v, i), v->made_op, v->made_by, v->res_op, v->res_by);
+				residency_report(t, v, i, r.result, why);
 			res_set(v, i, r.result);
 		}
 	}
@@ -1225,7 +1252,8 @@ static void paranoid_check(struct th *t)
 			continue;
 		r = (struct rust_mmap_range){ .addr = (uintptr_t)pg_addr(t, v->start), .len = 0 };
 		if (xioctl(f->fd >= 0 ? f->fd : f->dupfd, RUST_MMAP_RESIDENT, &r)) {
-			report(t, false, "paranoid RESIDENT of VMA arena+%#lx failed", v->start * PS);
+			report(t, false, "paranoid RESIDENT of VMA arena+%#lx failed",
+			       v->start * PS);
 			continue;
 		}
 		if (r.result != res_count(v, 0, v->len))
@@ -1304,8 +1332,8 @@ static void do_range(struct th *t, int fi, int fd, unsigned long cmd, uint64_t a
 		if (!exp && !arg_kernel_write(t, &a))
 			exp = -EFAULT;
 	}
-	snprintf(what, sizeof(what), "%s(addr %s, len %#" PRIx64 ") arg in %s", cmd_name(cmd),
-		 adesc(t, addr, ab, sizeof(ab)), len, al_names[a.loc]);
+	snprintf(what, sizeof(what), "%s(addr %s, len %#llx) arg in %s", cmd_name(cmd),
+		 adesc(t, addr, ab, sizeof(ab)), (unsigned long long)len, al_names[a.loc]);
 	got = xioctl(fd, cmd, a.p);
 	if (chk(t, what, exp, alt, got) && !got && !exp) {
 		arg_get(&a, &out, sizeof(out));
@@ -1414,10 +1442,10 @@ static void placeholder(struct th *t, uint32_t s, uint32_t n)
 	void *p = mmap(pg_addr(t, s), n * PS, PROT_NONE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 
-	trace(t, "placeholder arena+%#lx, %u pages", s * PS, n);
+	trace(t, "%s arena+%#lx, %u pages", __func__, s * PS, n);
 
 	if (p == MAP_FAILED)
-		report(t, false, "placeholder mmap: %s", strerror(errno));
+		report(t, false, "%s mmap: %s", __func__, strerror(errno));
 }
 
 static void op_set_size(struct th *t);
@@ -1553,8 +1581,9 @@ static void op_mmap(struct th *t)
 	}
 	p = mmap(pg_addr(t, (uint32_t)s), len * PS, prot, flags, file_fd(t, fi),
 		 (off_t)pgoff * PS);
-	snprintf(what, sizeof(what), "mmap(arena+%#lx, len %u pages, pgoff %u of %u (file %u), "
-		 "prot %d, flags %#x)", s * PS, len, pgoff, f->npages, f->uid, prot, flags);
+	snprintf(what, sizeof(what),
+		 "mmap(arena+%#lx, len %u pages, pgoff %u of %u (file %u), prot %d, flags %#x)",
+		 s * PS, len, pgoff, f->npages, f->uid, prot, flags);
 	if (!chk(t, what, 0, NOALT, p == MAP_FAILED ? -errno : 0)) {
 		placeholder(t, (uint32_t)s, len);
 		return;
@@ -1652,7 +1681,8 @@ static void op_mmap_bad(struct th *t)
 		exp = -EINVAL;
 	}
 	p = mmap(hint, len, prot, flags, fd, off);
-	snprintf(what, sizeof(what), "bad mmap(len %#zx, prot %d, flags %#x, off %#llx) of %u pages",
+	snprintf(what, sizeof(what),
+		 "bad mmap(len %#zx, prot %d, flags %#x, off %#llx) of %u pages",
 		 len, prot, flags, (unsigned long long)off, f->npages);
 	chk(t, what, exp, NOALT, p == MAP_FAILED ? -errno : 0);
 	if (p != MAP_FAILED)
@@ -1773,7 +1803,8 @@ static void op_munmap(struct th *t)
 		return;
 	}
 	if (r < 9) {
-		chk(t, "munmap(len 0)", -EINVAL, NOALT, munmap(pg_addr(t, v->start), 0) ? -errno : 0);
+		chk(t, "munmap(len 0)", -EINVAL, NOALT,
+		    munmap(pg_addr(t, v->start), 0) ? -errno : 0);
 		return;
 	}
 	if (r < 50) {
@@ -1829,7 +1860,8 @@ static void op_mremap(struct th *t)
 		if (tgt >= 0) {
 			p = mremap(src, oldn * PS, newn * PS, MREMAP_MAYMOVE | MREMAP_FIXED,
 				   pg_addr(t, (uint32_t)tgt));
-			snprintf(what, sizeof(what), "mremap(grow %u -> %u pages, FIXED)", oldn, newn);
+			snprintf(what, sizeof(what), "mremap(grow %u -> %u pages, FIXED)", oldn,
+				 newn);
 		} else {
 			p = mremap(src, oldn * PS, newn * PS, fl);
 			snprintf(what, sizeof(what), "mremap(grow %u -> %u pages, flags %d)", oldn,
@@ -1951,7 +1983,8 @@ static void op_mprotect(struct th *t)
 	prot = prots[rn(t, 7)];
 	if (chance(t, 5)) {
 		chk(t, "mprotect(unaligned)", -EINVAL, NOALT,
-		    mprotect(pg_addr(t, v->start + off) + 1 + rn(t, PS - 1), PS, prot) ? -errno : 0);
+		    mprotect(pg_addr(t, v->start + off) + 1 + rn(t, PS - 1), PS, prot) ?
+		    -errno : 0);
 		return;
 	}
 	/* VM_MAYEXEC is cleared by the driver, VM_MAYWRITE by SEAL and O_RDONLY. */
@@ -2031,10 +2064,12 @@ static void op_range(struct th *t)
 		int vi = vma_at(t, (uint32_t)(rel(t, addr) / PS));
 
 		if (vi >= 0) {
-			uint32_t rem = t->v[vi].start + t->v[vi].len - (uint32_t)(rel(t, addr) / PS);
+			uint32_t rem = t->v[vi].start + t->v[vi].len -
+				       (uint32_t)(rel(t, addr) / PS);
 
 			r = rn(t, 100);
-			len = r < 35 ? 0 : r < 88 ? (1 + rn(t, rem)) * PS : (rem + 1 + rn(t, 4)) * PS;
+			len = r < 35 ? 0 : r < 88 ? (1 + rn(t, rem)) * PS :
+			      (rem + 1 + rn(t, 4)) * PS;
 		}
 	}
 	r = rn(t, 100);
@@ -2124,7 +2159,8 @@ static void child_exec(struct th *t, const struct cplan *pl, bool exec)
 			break;
 		case CA_RESIDENT:
 			if (exec)
-				do_range(t, t->v[vi].file, file_fd(t, t->v[vi].file), RUST_MMAP_RESIDENT,
+				do_range(t, t->v[vi].file, file_fd(t, t->v[vi].file),
+					 RUST_MMAP_RESIDENT,
 					 (uintptr_t)pg_addr(t, t->v[vi].start), 0, AC_OWN, false);
 			break;
 		}
@@ -2136,20 +2172,20 @@ static void child_exec(struct th *t, const struct cplan *pl, bool exec)
  * which si_code and whether si_addr is the address it touched (rather than a
  * death by signal, which the kernel would log as a segfault).
  */
-static volatile uintptr_t child_fault_addr;
+static atomic_uintptr_t child_fault_addr;
 
 static void child_on_fault(int sig, siginfo_t *si, void *uc)
 {
 	(void)uc;
 	_exit((sig == SIGBUS ? 0x20 : 0x10) | (si->si_code & 0xf) |
-	      ((uintptr_t)si->si_addr == child_fault_addr ? 0x80 : 0));
+	      ((uintptr_t)si->si_addr == atomic_load(&child_fault_addr) ? 0x80 : 0));
 }
 
 static void child_main(struct th *t, const struct cplan *pl, int wfd)
 {
 	struct child_report rep = { .magic = REPORT_MAGIC };
 	struct sigaction sa;
-	volatile char *p;
+	char *p;
 	ssize_t w;
 
 	memset(&sa, 0, sizeof(sa));
@@ -2168,11 +2204,13 @@ static void child_main(struct th *t, const struct cplan *pl, int wfd)
 	(void)w;
 	if (pl->fatal != CF_NONE) {
 		p = pg_addr(t, t->v[pl->fvi].start + pl->fpage) + 64;
-		child_fault_addr = (uintptr_t)p;
+		atomic_store(&child_fault_addr, (uintptr_t)p);
+		/* Stored before the access that faults, for the handler. */
+		atomic_signal_fence(memory_order_seq_cst);
 		if (pl->fatal == CF_ROWRITE)
-			*p = 1;
+			WRITE_ONCE(*p, 1);
 		else
-			(void)*p;
+			(void)READ_ONCE(*p);
 		_exit(3);
 	}
 	_exit(0);
@@ -2180,7 +2218,10 @@ static void child_main(struct th *t, const struct cplan *pl, int wfd)
 
 static void op_fork(struct th *t)
 {
-	/* child_on_fault() codes: past the buffer BUS_ADRERR, no VMA SEGV_MAPERR, else SEGV_ACCERR. */
+	/*
+	 * child_on_fault() codes: past the buffer BUS_ADRERR, no VMA SEGV_MAPERR,
+	 * else SEGV_ACCERR.
+	 */
 	static const int fatal_code[] = {
 		0, 0x80 | 0x20 | BUS_ADRERR, 0x80 | 0x10 | SEGV_MAPERR, 0x80 | 0x10 | SEGV_ACCERR,
 		0x80 | 0x10 | SEGV_ACCERR,
@@ -2195,7 +2236,8 @@ static void op_fork(struct th *t)
 	for (int k = 0; k < n; k++) {
 		int kind = rn(t, 100), vi, fi = -1;
 
-		kind = kind < 35 ? CA_READ : kind < 65 ? CA_WRITE : kind < 80 ? CA_STATS : CA_RESIDENT;
+		kind = kind < 35 ? CA_READ : kind < 65 ? CA_WRITE :
+		       kind < 80 ? CA_STATS : CA_RESIDENT;
 		switch (kind) {
 		case CA_READ:
 			vi = pick_vma(t, V_R | V_INBUF | V_COPIED, -1);
@@ -2287,8 +2329,8 @@ static void op_fork(struct th *t)
 		t->abi += rep.abi;
 		t->integ += rep.integ;
 		if (rep.msg[0]) {
-			snprintf(msg, sizeof(msg), "%.240s (%u abi, %u integrity)", rep.msg, rep.abi,
-				 rep.integ);
+			snprintf(msg, sizeof(msg), "%.240s (%u abi, %u integrity)", rep.msg,
+				 rep.abi, rep.integ);
 			print_line("in fork child", t, msg);
 		}
 		dig(t, rep.digest);
@@ -2297,8 +2339,10 @@ static void op_fork(struct th *t)
 	exp = fatal_code[pl.fatal];
 	if (got != exp) {
 		static const char *const what[] = {
-			"no fault", "read past the buffer: SIGBUS", "read of a DONTCOPY mapping: SIGSEGV",
-			"read of a PROT_NONE mapping: SIGSEGV", "write to a read-only mapping: SIGSEGV",
+			"no fault", "read past the buffer: SIGBUS",
+			"read of a DONTCOPY mapping: SIGSEGV",
+			"read of a PROT_NONE mapping: SIGSEGV",
+			"write to a read-only mapping: SIGSEGV",
 		};
 
 		/* Exit 0x10 / 0x20: SIGSEGV / SIGBUS | si_code; 0x80: at the address touched. */
@@ -2313,7 +2357,8 @@ static void op_fork(struct th *t)
 			struct mvma *v = &t->v[pl.a[k].vi];
 			uint32_t pg = v->pgoff + pl.a[k].page;
 
-			if (vi >= 0 && pg >= t->v[vi].pgoff && pg - t->v[vi].pgoff < inbuf_pages(t, &t->v[vi]))
+			if (vi >= 0 && pg >= t->v[vi].pgoff &&
+			    pg - t->v[vi].pgoff < inbuf_pages(t, &t->v[vi]))
 				touch_read(t, vi, pg - t->v[vi].pgoff, true);
 		}
 }
@@ -2385,7 +2430,8 @@ static void op_shared_replace(struct th *t)
 		sslots[s].cur = e;
 		old->retired = true;
 		if (!old->refs) {
-			chk(t, "close (replaced shared file)", 0, NOALT, close(old->fd) ? -errno : 0);
+			chk(t, "close (replaced shared file)", 0, NOALT,
+			    close(old->fd) ? -errno : 0);
 			old->inuse = false;
 		}
 	}
@@ -2409,43 +2455,48 @@ static void op_shared(struct th *t)
 	struct rust_mmap_stats st;
 
 	if (r < 30) {
-		volatile uint64_t *p = (volatile uint64_t *)(base + off * PS);
+		uint64_t *p = (uint64_t *)(base + off * PS);
 
 		for (uint32_t i = 0; i < n * PS / 8; i += 64) {
 			if (r & 1)
-				p[i] = i;
+				WRITE_ONCE(p[i], i);
 			else
-				(void)p[i];
+				(void)READ_ONCE(p[i]);
 		}
 	} else if (r < 45) {
 		got = xioctl(e->fd, RUST_MMAP_RESIDENT, &rg);
 		if (chk(t, "RESIDENT (shared)", 0, alt, got) && !got && rg.result > n)
-			report(t, false, "RESIDENT (shared): %" PRIu64 " of %u pages", (uint64_t)rg.result, n);
+			report(t, false, "RESIDENT (shared): %llu of %u pages",
+			       (unsigned long long)rg.result, n);
 	} else if (r < 58) {
 		got = xioctl(e->fd, RUST_MMAP_ZAP, &rg);
 		if (chk(t, "ZAP (shared)", 0, alt, got) && !got && rg.result > n)
-			report(t, false, "ZAP (shared): %" PRIu64 " of %u pages", (uint64_t)rg.result, n);
+			report(t, false, "ZAP (shared): %llu of %u pages",
+			       (unsigned long long)rg.result, n);
 	} else if (r < 72) {
 		got = xioctl(e->fd, RUST_MMAP_QUERY, &q);
 		if (chk(t, "QUERY (shared)", 0, alt, got) && !got &&
 		    (q.start != (uintptr_t)base || q.end != (uintptr_t)base + SHARED_PAGES * PS ||
 		     q.pgoff || (q.flags & ~(uint64_t)RUST_MMAP_F_DONTCOPY) != F_ALL))
-			report(t, false, "QUERY (shared): start %+" PRId64 " end %+" PRId64
-			       " pgoff %" PRIu64 " flags %#" PRIx64, (int64_t)(q.start - (uintptr_t)base),
-			       (int64_t)(q.end - (uintptr_t)base), (uint64_t)q.pgoff, (uint64_t)q.flags);
+			report(t, false,
+			       "QUERY (shared): start %+lld end %+lld pgoff %llu flags %#llx",
+			       (long long)(q.start - (uintptr_t)base),
+			       (long long)(q.end - (uintptr_t)base), (unsigned long long)q.pgoff,
+			       (unsigned long long)q.flags);
 	} else if (r < 78) {
 		rg.addr = (uintptr_t)base;
 		rg.len = 0;
 		got = xioctl(e->fd, RUST_MMAP_DONTCOPY, &rg);
 		if (chk(t, "DONTCOPY (shared)", 0, alt, got) && !got)
-			chk_u64(t, "DONTCOPY (shared) flags", F_ALL | RUST_MMAP_F_DONTCOPY, rg.result);
+			chk_u64(t, "DONTCOPY (shared) flags", F_ALL | RUST_MMAP_F_DONTCOPY,
+				rg.result);
 	} else if (r < 90) {
 		got = xioctl(e->fd, RUST_MMAP_STATS, &st);
 		if (chk(t, "STATS (shared)", 0, NOALT, got) &&
 		    (st.size != SHARED_PAGES * PS || st.pages > SHARED_PAGES))
-			report(t, false, "STATS (shared): size %#" PRIx64 " faults %" PRIu64
-			       " pages %" PRIu64, (uint64_t)st.size, (uint64_t)st.faults,
-			       (uint64_t)st.pages);
+			report(t, false, "STATS (shared): size %#llx faults %llu pages %llu",
+			       (unsigned long long)st.size, (unsigned long long)st.faults,
+			       (unsigned long long)st.pages);
 	} else {
 		chk(t, "madvise(MADV_DONTNEED) (shared)", 0, NOALT,
 		    madvise(base + off * PS, n * PS, MADV_DONTNEED) ? -errno : 0);
@@ -2476,7 +2527,7 @@ static void op_shared_cycle(struct th *t)
 	}
 	for (uint32_t i = 0; i < n && pgoff + i < SHARED_PAGES; i++)
 		if (chance(t, 60)) {
-			((volatile char *)p)[i * PS + 8 * rn(t, PS / 8)] = (char)i;
+			WRITE_ONCE(p[i * PS + 8 * rn(t, PS / 8)], (char)i);
 			touched++;
 		}
 	rg = (struct rust_mmap_range){ .addr = (uintptr_t)p, .len = 0 };
@@ -2484,7 +2535,8 @@ static void op_shared_cycle(struct th *t)
 		xioctl(e->fd, RUST_MMAP_RESIDENT, &rg)))
 		chk_u64(t, "RESIDENT (shared file, own mapping) result", touched, rg.result);
 	q = (struct rust_mmap_query){ .addr = (uintptr_t)p + rn(t, n * PS) };
-	if (chk(t, "QUERY (shared file, own mapping)", 0, NOALT, xioctl(e->fd, RUST_MMAP_QUERY, &q))) {
+	if (chk(t, "QUERY (shared file, own mapping)", 0, NOALT,
+		xioctl(e->fd, RUST_MMAP_QUERY, &q))) {
 		chk_u64(t, "QUERY.start", 0, q.start - (uintptr_t)p);
 		chk_u64(t, "QUERY.end", n * PS, q.end - (uintptr_t)p);
 		chk_u64(t, "QUERY.pgoff", pgoff, q.pgoff);
@@ -2632,19 +2684,22 @@ static int final_checks(void)
 			if (!f->used)
 				continue;
 			if (f->nvmas)
-				report(t, false, "model: file %u still has %d VMAs", f->uid, f->nvmas);
+				report(t, false, "model: file %u still has %d VMAs", f->uid,
+				       f->nvmas);
 			if (f->fd >= 0 || f->dupfd >= 0) {
 				int fd2 = f->fd >= 0 ? f->fd : f->dupfd;
 
 				memset(&st, 0xff, sizeof(st));
-				if (chk(t, "STATS (final)", 0, NOALT, xioctl(fd2, RUST_MMAP_STATS, &st))) {
+				if (chk(t, "STATS (final)", 0, NOALT,
+					xioctl(fd2, RUST_MMAP_STATS, &st))) {
 					struct rust_mmap_stats e = m_stats(t, fi);
 
 					check_stats(t, fi, &e, &st);
 					if (st.mappings) {
-						printf("# storm: file %u of thread %d: %" PRIu64
-						       " mappings after munmap of all\n", f->uid, i,
-						       (uint64_t)st.mappings);
+						printf("# storm: file %u of thread %d: ",
+						       f->uid, i);
+						printf("%llu mappings after munmap of all\n",
+						       (unsigned long long)st.mappings);
 						leaks++;
 					}
 				}
@@ -2663,11 +2718,12 @@ static int final_checks(void)
 		chk(t0, "munmap (shared, final)", 0, NOALT,
 		    munmap(sslots[s].addr, SHARED_PAGES * PS) ? -errno : 0);
 		memset(&st, 0xff, sizeof(st));
-		if (chk(t0, "STATS (shared, final)", 0, NOALT, xioctl(e->fd, RUST_MMAP_STATS, &st))) {
+		if (chk(t0, "STATS (shared, final)", 0, NOALT,
+			xioctl(e->fd, RUST_MMAP_STATS, &st))) {
 			chk_u64(t0, "STATS.size (shared, final)", SHARED_PAGES * PS, st.size);
 			if (st.mappings) {
-				printf("# storm: shared file %d: %" PRIu64 " mappings after munmap\n", s,
-				       (uint64_t)st.mappings);
+				printf("# storm: shared file %d: %llu mappings after munmap\n", s,
+				       (unsigned long long)st.mappings);
 				leaks++;
 			}
 		}
@@ -2676,7 +2732,8 @@ static int final_checks(void)
 	}
 	for (int i = 0; i < SHARED_POOL; i++)
 		if (spool[i].inuse) {
-			printf("# storm: retired shared file %d never closed (refs %d)\n", i, spool[i].refs);
+			printf("# storm: retired shared file %d never closed (refs %d)\n", i,
+			       spool[i].refs);
 			leaks++;
 		}
 	/* A new open file starts from nothing. */
@@ -2685,9 +2742,9 @@ static int final_checks(void)
 		memset(&st, 0xff, sizeof(st));
 		if (chk(t0, "STATS (fresh)", 0, NOALT, xioctl(fd, RUST_MMAP_STATS, &st)) &&
 		    (st.size || st.faults || st.pages || st.mappings)) {
-			printf("# storm: a fresh open file has stats %" PRIu64 "/%" PRIu64 "/%" PRIu64
-			       "/%" PRIu64 "\n", (uint64_t)st.size, (uint64_t)st.faults, (uint64_t)st.pages,
-			       (uint64_t)st.mappings);
+			printf("# storm: a fresh open file has stats %llu/%llu/%llu/%llu\n",
+			       (unsigned long long)st.size, (unsigned long long)st.faults,
+			       (unsigned long long)st.pages, (unsigned long long)st.mappings);
 			leaks++;
 		}
 		close(fd);
@@ -2717,7 +2774,8 @@ static void print_coverage(void)
 
 		for (int i = 0; i < nthreads; i++)
 			c += ths[i].nop[k];
-		len += snprintf(line + len, sizeof(line) - len, " %s=%" PRIu64, ops[k].name, c);
+		len += snprintf(line + len, sizeof(line) - len, " %s=%llu", ops[k].name,
+				(unsigned long long)c);
 	}
 	printf("%s\n", line);
 	len = snprintf(line, sizeof(line), "# storm: hostile ioctl args:");
@@ -2726,7 +2784,8 @@ static void print_coverage(void)
 
 		for (int i = 0; i < nthreads; i++)
 			c += ths[i].nloc[k];
-		len += snprintf(line + len, sizeof(line) - len, " [%s]=%" PRIu64, al_names[k], c);
+		len += snprintf(line + len, sizeof(line) - len, " [%s]=%llu", al_names[k],
+				(unsigned long long)c);
 	}
 	printf("%s\n", line);
 	len = snprintf(line, sizeof(line), "# storm: fork children ending:");
@@ -2735,22 +2794,25 @@ static void print_coverage(void)
 
 		for (int i = 0; i < nthreads; i++)
 			c += ths[i].nfatal[k];
-		len += snprintf(line + len, sizeof(line) - len, " %s=%" PRIu64, fatal[k], c);
+		len += snprintf(line + len, sizeof(line) - len, " %s=%llu", fatal[k],
+				(unsigned long long)c);
 	}
 	printf("%s\n", line);
 	memset(n, 0, sizeof(n));
 	for (int i = 0; i < nthreads; i++)
 		for (int k = 0; k < 150; k++)
 			n[k] += ths[i].nerr[k];
-	len = snprintf(line, sizeof(line), "# storm: expected results: 0/success=%" PRIu64, n[0]);
+	len = snprintf(line, sizeof(line), "# storm: expected results: 0/success=%llu",
+		       (unsigned long long)n[0]);
 	for (int k = 1; k < 150; k++)
 		if (n[k])
-			len += snprintf(line + len, sizeof(line) - len, " %s=%" PRIu64,
-					strerrorname_np(k) ? strerrorname_np(k) : "?", n[k]);
+			len += snprintf(line + len, sizeof(line) - len, " %s=%llu",
+					strerrorname_np(k) ? strerrorname_np(k) : "?",
+					(unsigned long long)n[k]);
 	printf("%s\n", line);
 }
 
-static void usage(const char *argv0)
+static void usage_exit(const char *argv0)
 {
 	fprintf(stderr,
 		"usage: %s DEVICE [-t THREADS] [-s SECONDS] [-S SEED]\n"
@@ -2797,16 +2859,16 @@ int main(int argc, char **argv)
 			paranoid = true;
 			break;
 		case 'x':
-			if (sscanf(optarg, "%d:%" SCNu64 ":%" SCNu64, &trace_thread, &trace_from,
+			if (sscanf(optarg, "%d:%llu:%llu", &trace_thread, &trace_from,
 				   &trace_to) != 3)
-				usage(argv[0]);
+				usage_exit(argv[0]);
 			break;
 		default:
-			usage(argv[0]);
+			usage_exit(argv[0]);
 		}
 	}
 	if (optind != argc - 1 || nthreads < 1 || nthreads > MAX_THREADS || seconds < 1)
-		usage(argv[0]);
+		usage_exit(argv[0]);
 	dev_path = argv[optind];
 	if (det)
 		nthreads = 1;
@@ -2819,8 +2881,8 @@ int main(int argc, char **argv)
 	if (!realpath(dev_path, dev_real))
 		snprintf(dev_real, sizeof(dev_real), "%s", dev_path);
 	printf("1..4\n");
-	printf("# storm: device=%s threads=%d seconds=%d seed=%" PRIu64 "%s\n", dev_path, nthreads,
-	       seconds, seed, det ? " deterministic" : "");
+	printf("# storm: device=%s threads=%d seconds=%d seed=%llu%s\n", dev_path, nthreads,
+	       seconds, (unsigned long long)seed, det ? " deterministic" : "");
 
 	install_signals();
 	watchdog_secs = (unsigned int)seconds * 3 + 30;
@@ -2837,8 +2899,10 @@ int main(int argc, char **argv)
 		t->scratch = xmap_anon(2 * PS, PROT_READ | PROT_WRITE);
 		mprotect(t->scratch + PS, PS, PROT_NONE);
 		t->memfd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-		for (int k = 0; k < NFILES; k++)
-			t->f[k].fd = t->f[k].dupfd = -1;
+		for (int k = 0; k < NFILES; k++) {
+			t->f[k].fd = -1;
+			t->f[k].dupfd = -1;
+		}
 	}
 	ths[0].opname = "setup";
 	for (int s = 0; s < NSHARED; s++) {
@@ -2864,24 +2928,27 @@ int main(int argc, char **argv)
 
 	leaks = final_checks();
 	alarm(0);
-	results_started = 1;
+	atomic_store(&results_started, 1);
 	for (int i = 0; i < nthreads; i++) {
 		ops += ths[i].ops;
 		abi += ths[i].abi;
 		integ += ths[i].integ;
-		printf("# storm: thread %d: ops=%" PRIu64 " abi_mismatches=%" PRIu64
-		       " integrity_failures=%" PRIu64 "\n", i, ths[i].ops, ths[i].abi, ths[i].integ);
+		printf("# storm: thread %d: ops=%llu abi_mismatches=%llu integrity_failures=%llu\n",
+		       i, (unsigned long long)ths[i].ops, (unsigned long long)ths[i].abi,
+		       (unsigned long long)ths[i].integ);
 	}
 	printf("# storm: elapsed %.1f s, %d mismatch lines not printed\n",
 	       (now_ns() - t0ns) / 1e9,
 	       atomic_load(&printed) > MAX_PRINT ? atomic_load(&printed) - MAX_PRINT : 0);
-	printf("# storm: ops=%" PRIu64 " threads=%d seconds=%d integrity_failures=%" PRIu64
-	       " abi_mismatches=%" PRIu64 "\n", ops, nthreads, det ? 0 : seconds, integ, abi);
+	printf("# storm: ops=%llu threads=%d seconds=%d ", (unsigned long long)ops, nthreads,
+	       det ? 0 : seconds);
+	printf("integrity_failures=%llu abi_mismatches=%llu\n", (unsigned long long)integ,
+	       (unsigned long long)abi);
 	if (verbose)
 		print_coverage();
 	if (det)
-		printf("# storm-deterministic: ops=%" PRIu64 " digest=%016" PRIx64 "\n", ops,
-		       ths[0].digest);
+		printf("# storm-deterministic: ops=%llu digest=%016llx\n",
+		       (unsigned long long)ops, (unsigned long long)ths[0].digest);
 	ops_ok = det ? ops == det_ops : ops >= 100ULL * (uint64_t)nthreads;
 	printf("%s 1 storm_ops\n", ops_ok ? "ok" : "not ok");
 	printf("%s 2 storm_integrity\n", integ ? "not ok" : "ok");
