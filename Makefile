@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test test-debug test-novma mm-selftests storm run lint bench patches patches-check docs fmt clean
+.PHONY: all setup prepare build test test-debug test-novma mm-selftests rust-analyzer storm run lint bench patches patches-check docs fmt clean
 all: test
 
 setup:
@@ -37,6 +37,9 @@ patches-check: patches
 # The ledger as HTML (Sphinx, 0 warnings) and the kernel crate's rustdoc it links to.
 docs:
 	@scripts/docs.sh
+# rust-project.json for editors (the kernel's generator), checked with Debian's rust-analyzer.
+rust-analyzer:
+	@scripts/rust_analyzer.sh
 fmt:
 	@scripts/fmt.sh
 clean:

@@ -59,9 +59,9 @@ for spec in $TESTS; do
 	rc=$?
 	cat /tmp/out
 	tot=$(grep '^# Totals:' /tmp/out | tail -n 1)
-	p=$(echo "$tot" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
-	f=$(echo "$tot" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
-	s=$(echo "$tot" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
+	p=$(echo "$tot" | sed -n 's/.* pass:\([0-9]*\).*/\1/p')
+	f=$(echo "$tot" | sed -n 's/.* fail:\([0-9]*\).*/\1/p')
+	s=$(echo "$tot" | sed -n 's/.* skip:\([0-9]*\).*/\1/p')
 	echo "mmst: $n pass=${p:--} fail=${f:--} skip=${s:--} rc=$rc"
 done
 echo "mmst: done (uptime $(cut -d' ' -f1 /proc/uptime))"

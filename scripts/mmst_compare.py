@@ -14,16 +14,23 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from results import BAD, TS  # noqa: E402
 
 LINE = re.compile(r'^mmst: (\S+) pass=(\S+) fail=(\S+) skip=(\S+) rc=(\d+)')
+TOTALS = re.compile(r'^# Totals: pass:(\d+) fail:(\d+) xfail:\d+ xpass:\d+ skip:(\d+)')
 
 
 def read(path):
-    counts, reports = {}, []
+    counts, reports, totals = {}, [], None
     with open(path, errors='replace') as f:
         for raw in f:
             line = TS.sub('', raw.rstrip('\r\n'))
+            m = TOTALS.match(line)
+            if m:
+                totals = m.group(1, 2, 3)
+            if line.startswith('mmst: start '):
+                totals = None
             m = LINE.match(line)
             if m:
-                counts[m.group(1)] = m.group(2, 3, 4)
+                # The program's own "# Totals:" line, which the summary line repeats.
+                counts[m.group(1)] = totals or m.group(2, 3, 4)
             for pat, what in BAD:
                 if pat.search(line):
                     reports.append(f'{what}: {line}')

@@ -226,8 +226,6 @@ def check(out):
     git('clean', '-q', '-fdx')
     build = os.path.join(CACHE, 'build-series')
     os.makedirs(build, exist_ok=True)
-    shutil.copyfile(os.path.join(REPO, 'scripts', 'rust_mm.kunitconfig'),
-                    os.path.join(build, '.config'))
     kmake = ['make', '-C', GITDIR, f'O={build}', 'LLVM=-22', 'RUSTC=/usr/bin/rustc',
              'HOSTRUSTC=/usr/bin/rustc', 'RUSTDOC=/usr/bin/rustdoc',
              'BINDGEN=' + os.environ.get('BINDGEN', os.path.expanduser('~/.cargo/bin/bindgen')),
@@ -238,14 +236,27 @@ def check(out):
             git('am', '--abort', check=False)
             die(f'git am failed at {os.path.basename(p)}')
         t0 = time.time()
+        # Our configuration afresh each time: olddefconfig drops the options a patch has not
+        # added yet (the samples'), and they must come back once it has.
+        shutil.copyfile(os.path.join(REPO, 'scripts', 'rust_mm.kunitconfig'),
+                        os.path.join(build, '.config'))
         subprocess.run(kmake + ['olddefconfig'], env=env, check=True, stdout=subprocess.DEVNULL)
         log = os.path.join(CACHE, 'logs', f'series-build-{i:02d}.log')
         with open(log, 'w') as f:
             r = subprocess.run(kmake + ['bzImage'], env=env, stdout=f, stderr=subprocess.STDOUT)
-        print(f'{os.path.basename(p)[:60]:<60} build {"ok" if r.returncode == 0 else "FAILED"}'
+        # As scripts/build.sh: a warning in one of our files fails the step too.
+        with open(log, errors='replace') as f:
+            text = f.read()
+        ours = re.compile(r'rust/kernel/(mm|kunit)|samples/rust/(rust_mm|c_mm)|rust/helpers/mm'
+                          r'|drivers/android/binder')
+        warned = [b for b in re.split(r'\n(?=\S)', text)
+                  if re.match(r'(warning|error)', b) and ours.search(b)]
+        ok = r.returncode == 0 and not warned
+        print(f'{os.path.basename(p)[:60]:<60} build {"ok" if ok else "FAILED"}'
               f' in {time.time() - t0:.0f} s (log: {log})', flush=True)
-        if r.returncode != 0:
-            die(f'the tree does not build after {os.path.basename(p)}')
+        if not ok:
+            print('\n'.join(warned[:5]))
+            die(f'the tree does not build cleanly after {os.path.basename(p)}')
     print('==> every patch applies with git am and the tree builds after each one')
 
 
