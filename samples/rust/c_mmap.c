@@ -419,6 +419,7 @@ static long c_mmap_seal(struct file *filp, struct mm_struct *mm,
 {
 	struct vm_area_struct *vma;
 	unsigned long end;
+	bool was_writable;
 
 	if (mmap_write_lock_killable(mm))
 		return -EINTR;
@@ -429,21 +430,21 @@ static long c_mmap_seal(struct file *filp, struct mm_struct *mm,
 	}
 
 	/*
-	 * Writable PTEs must go: the next accesses fault in read-only ones.
-	 * Zapped first, none is left to write-protect when VM_WRITE goes; the
-	 * VMA write lock keeps per-VMA-lock faults from refilling them between.
-	 */
-	vma_start_write(vma);
-	zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
-	/*
 	 * A shared writable VMA counts in mapping->i_mmap_writable until it
 	 * is unlinked; without VM_MAYWRITE it will not be uncounted then, so
 	 * drop its count now (as if it had been mapped read-only).
 	 */
 	if (vma_is_shared_maywrite(vma))
 		mapping_unmap_writable(filp->f_mapping);
+	was_writable = vma->vm_flags & VM_WRITE;
 	vm_flags_clear(vma, VM_WRITE | VM_MAYWRITE);
 	vma_set_page_prot(vma);
+	/*
+	 * Writable PTEs must go: the next accesses fault in read-only ones
+	 * (vm_flags_clear() write-locked the VMA, so no fault refills them).
+	 */
+	if (was_writable)
+		zap_vma_range(vma, vma->vm_start, vma->vm_end - vma->vm_start);
 	range->result = c_mmap_vma_flags(vma);
 	mmap_write_unlock(mm);
 	return 0;

@@ -15,11 +15,11 @@ use kernel::{
     miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
     mm::{
         fault::{VmFault, VmFaultResult},
-        order::{Before, Ctx, MmapLock, PageTableLock, Sleepable, Unlocked},
+        order::{Before, Ctx, MmapLock, PageTableLock, Unlocked},
         pgtable::{PteGuard, PMD_SIZE},
         rmap::AddressSpace,
         virt::{flags, VmaRef},
-        vm_ops::{OwnedVma, VmOperations, VmOpsTable, VmaDesc},
+        vm_ops::{VmOperations, VmOpsTable, VmaDesc},
         MmWithUser,
     },
     new_mutex,
@@ -196,11 +196,6 @@ fn with_current_mm<R>(f: impl FnOnce(&MmWithUser) -> Result<R>) -> Result<R> {
     f(kernel::current!().mm().ok_or(EINVAL)?)
 }
 
-/// Zaps every page of `vma` (SEAL: writable PTEs must go so refaults map read-only).
-fn zap_all<L: Sleepable>(ctx: &mut Ctx<'_, L>, vma: &OwnedVma<'_, RustMmapVma>) -> Result {
-    vma.zap_vma_range(ctx, vma.vma().start(), vma.vma().len())
-}
-
 #[vtable]
 impl MiscDevice for RustMmapFile {
     type Ptr = Arc<Buffer>;
@@ -328,9 +323,8 @@ impl MiscDevice for RustMmapFile {
                         let vma = vma.ok_or(ENOENT)?;
                         let ours = VM_OPS.owns(&vma, &*buf).ok_or(EINVAL)?;
                         if cmd == SEAL {
-                            // Writable PTEs must go: the next accesses fault read-only ones in.
-                            // Zapped first, they leave `mod_flags` nothing to write-protect.
-                            zap_all(&mut ctx, &ours)?;
+                            // Writable PTEs go with `VM_WRITE`: `mod_flags` unmaps this shared
+                            // VMA, and the next accesses fault read-only ones in.
                             vma.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
                         } else {
                             vma.mod_flags(&ours, flags::DONTCOPY, 0)?;

@@ -70,7 +70,8 @@ struct rust_mmap_stats {
 /* result = number of resident (present PTE) pages in the range (PTE walk). */
 #define RUST_MMAP_RESIDENT	_IOWR(RUST_MMAP_IOC, 2, struct rust_mmap_range)
 /* Seal the whole mapping containing addr read-only (clears VM_WRITE and
- * VM_MAYWRITE, zaps its PTEs); result = RUST_MMAP_F_* flags afterwards.
+ * VM_MAYWRITE; if it was writable, zaps its PTEs, so that no writable one is
+ * left); result = RUST_MMAP_F_* flags afterwards.
  */
 #define RUST_MMAP_SEAL		_IOWR(RUST_MMAP_IOC, 3, struct rust_mmap_range)
 /* Mark the mapping containing addr VM_DONTCOPY (not inherited by fork);

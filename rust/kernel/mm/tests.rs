@@ -540,23 +540,32 @@ fn flags_change_updates_page_prot() -> TestResult {
     let f = map_device()?;
     user_write(D.0, 1)?;
     let mut root = root_ctx!();
-    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
-    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
-    let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
-    kunit_check!(w.flags() & flags::SHARED != 0 && !w.is_anonymous());
-    let before = w.page_prot();
-    // Seal read-only: no write now, and no write through `mprotect` later either.
-    w.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
-    // The entry faulted in writable before the seal was write-protected with it.
     {
-        let (pte, _) = PteGuard::lock(&mut ctx, &w, D.0).ok_or(TestError::Failed)?;
-        kunit_check!(pte.get().is_present() && !pte.get().is_writable());
+        let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+        let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+        let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
+        kunit_check!(w.flags() & flags::SHARED != 0 && !w.is_anonymous());
+        let before = w.page_prot();
+        // Seal read-only: no write now, and no write through `mprotect` later either.
+        w.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
+        // The entry faulted in writable before the seal is gone with it (a shared VMA with a
+        // `fault` callback is unmapped, not write-protected).
+        {
+            let (pte, _) = PteGuard::lock(&mut ctx, &w, D.0).ok_or(TestError::Failed)?;
+            kunit_check!(!pte.get().is_present());
+        }
+        kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
+        kunit_check!(w.page_prot() != before);
+        // Once `VM_MAYWRITE` is gone it cannot come back.
+        kunit_check!(w.mod_flags(&ours, flags::WRITE, 0).is_err());
+        kunit_check!(w.mod_flags(&ours, flags::MAYWRITE, 0).is_err());
     }
-    kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
-    kunit_check!(w.page_prot() != before);
-    // Once `VM_MAYWRITE` is gone it cannot come back.
-    kunit_check!(w.mod_flags(&ours, flags::WRITE, 0).is_err());
-    kunit_check!(w.mod_flags(&ours, flags::MAYWRITE, 0).is_err());
+    // The next access faults the page in again, read-only: the data is there, writes fail.
+    kunit_check_eq!(user_read(D.0)?, 1);
+    kunit_check!(user_write(D.0, 2).is_err());
+    let (vma, mut ctx) = t.mm.lock_vma(&mut root, D.0).ok_or(TestError::Failed)?;
+    let (pte, _) = PteGuard::lock(&mut ctx, &vma, D.0).ok_or(TestError::Failed)?;
+    kunit_check!(pte.get().is_present() && !pte.get().is_writable());
     Ok(())
 }
 

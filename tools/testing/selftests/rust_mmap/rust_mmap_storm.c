@@ -1096,12 +1096,14 @@ static long m_range(struct th *t, int fi, unsigned long cmd, uint64_t addr, uint
 		v->res_by = t->opname;
 		break;
 	case RUST_MMAP_SEAL:
-		/* The whole VMA: read-only for good, and its PTEs zapped. */
+		/* The whole VMA: read-only for good; its PTEs zapped if it was writable. */
+		if (v->prot & PROT_WRITE) {
+			memset(v->res, 0, sizeof(v->res));
+			v->res_op = t->ops;
+			v->res_by = t->opname;
+		}
 		v->prot &= ~PROT_WRITE;
 		v->maywrite = false;
-		memset(v->res, 0, sizeof(v->res));
-		v->res_op = t->ops;
-		v->res_by = t->opname;
 		*result = vflags(v);
 		break;
 	case RUST_MMAP_DONTCOPY:
