@@ -4,7 +4,7 @@
 //       Documentation/mm/process_addrs.rst, "Using address space locks" (VMAs are stable under
 //       the mmap lock).
 // same-calls: vmas_with_tokens vmas_raw_calls
-// why: the iterator keeps `end` beside the `vma_iterator` whose address goes to C, so LLVM keeps
+// why: the iterator keeps `last` beside the `vma_iterator` whose address goes to C, so LLVM keeps
 //      it in memory (one store per walk, one load per VMA) where the loop keeps it in a register.
 //
 //! Zero-cost check: VMA iteration with `vmas` under the mmap read lock, versus the maple-tree
@@ -34,13 +34,14 @@ fn vmas_raw_calls(mm: &MmWithUser, _no_token: &mut (), start: usize, end: usize)
         bindings::mmap_read_lock(mm);
         let mut n = 0;
         let mut vmi: bindings::vma_iterator = core::mem::zeroed();
-        // An empty range ends at once (`vma_find` looks up to `end - 1`).
-        let end = if start < end { end } else { 0 };
-        bindings::vma_iter_init(&mut vmi, mm, start as _);
-        loop {
-            if end == 0 || bindings::vma_find(&mut vmi, end as _).is_null() {
-                break;
-            }
+        // An empty range starts past its last index, where `mas_find` finds nothing.
+        let (first, last) = if start < end {
+            (start, end - 1)
+        } else {
+            (1, 0)
+        };
+        bindings::vma_iter_init(&mut vmi, mm, first as _);
+        while !bindings::mas_find(&mut vmi.mas, last as _).is_null() {
             n += 1;
         }
         bindings::mmap_read_unlock(mm);
