@@ -137,9 +137,13 @@ impl Ctx<'static, Unlocked> {
     /// not create another root token while this one (or a child of it) is in use.
     #[inline]
     pub unsafe fn new() -> Self {
-        // SAFETY: FFI call without requirements; it checks (under `CONFIG_DEBUG_ATOMIC_SLEEP`)
-        // that we may sleep.
-        unsafe { crate::bindings::might_sleep() };
+        // Only the check, not the voluntary preemption point `might_sleep` also is: the entry
+        // points that make root tokens (`ioctl`, ...) do not reschedule in C either.
+        #[cfg(CONFIG_DEBUG_ATOMIC_SLEEP)]
+        // SAFETY: FFI call without requirements; it checks that we may sleep.
+        unsafe {
+            crate::bindings::might_sleep()
+        };
         // INVARIANT: The caller guarantees that no mm lock is held and that we may sleep.
         Ctx::make()
     }

@@ -4,8 +4,9 @@
 //       nothing but the might_sleep() check: Documentation/mm/process_addrs.rst, "Lock ordering".
 // same-code: root_with_tokens root_raw_calls
 //
-//! Zero-cost check: a root token (`Ctx::new`, one `might_sleep`), the mmap read lock and a
-//! `might_sleep` through the child token, versus the same C calls made by hand.
+//! Zero-cost check: a root token (`Ctx::new`, one `might_sleep` check under
+//! `CONFIG_DEBUG_ATOMIC_SLEEP`), the mmap read lock and a `might_sleep` through the child token,
+//! versus the same C calls made by hand.
 #![allow(dead_code)]
 
 use kernel::bindings;
@@ -25,6 +26,7 @@ fn root_raw_calls(mm: &MmWithUser, addr: usize) -> bool {
     let mm = mm.as_raw();
     // SAFETY: `mm` has users; the lock is released before returning.
     unsafe {
+        #[cfg(CONFIG_DEBUG_ATOMIC_SLEEP)]
         bindings::might_sleep();
         bindings::mmap_read_lock(mm);
         bindings::might_sleep();
