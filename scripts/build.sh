@@ -11,18 +11,18 @@ if [ "${NOINLINE:-0}" = 1 ]; then
 	sed 's/^CONFIG_RUST_INLINE_HELPERS=y$/# CONFIG_RUST_INLINE_HELPERS is not set/' "$KCONF" >"$BUILD/.kunitconfig.want"
 	KCONF="$BUILD/.kunitconfig.want"
 fi
-if [ -n "$FLAVOUR" ]; then
-	# The base configuration with the flavour's fragment over it: options the fragment names
-	# (set or "is not set") are dropped from the base first.
-	frag="$REPO/scripts/rust_mm.$FLAVOUR.kunitconfig"
+# The base configuration with the architecture's fragment (ARCH=arm64), then the flavour's, over
+# it: options a fragment names (set or "is not set") are dropped from what it goes over first.
+for part in ${ASUFFIX:+$ARCH} $FLAVOUR; do
+	frag="$REPO/scripts/rust_mm.$part.kunitconfig"
 	names=$(sed -nE 's/^(# )?(CONFIG_[A-Za-z0-9_]+)[= ].*/\2/p' "$frag" | sort -u)
 	{
 		grep -vE "^(# )?($(echo $names | tr ' ' '|'))[= ]" "$KCONF"
 		echo "# --- $(basename "$frag") ---"
 		cat "$frag"
-	} >"$BUILD/.kunitconfig.flavour"
-	KCONF="$BUILD/.kunitconfig.flavour"
-fi
+	} >"$BUILD/.kunitconfig.$part"
+	KCONF="$BUILD/.kunitconfig.$part"
+done
 # Every option we ask for must be in .config, and every "is not set" one absent (a make run
 # with another rustc can silently turn CONFIG_RUST off, so this is checked every time).
 config_ok() {
@@ -44,13 +44,13 @@ if ! cmp -s "$KCONF" "$BUILD/.kunitconfig" || ! config_ok quiet; then
 	stage "configuring from $(basename "$KCONF")"
 	cp "$KCONF" "$BUILD/.config"
 	kmake olddefconfig >"$LOGDIR/config.log" 2>&1 || { tail -n 30 "$LOGDIR/config.log"; die "olddefconfig failed"; }
-	config_ok || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc BINDGEN=$BINDGEN rustavailable)"
+	config_ok || die "kernel configuration incomplete (is Rust available? see $LOGDIR/config.log; try: make -C $TREE O=$BUILD ARCH=$ARCH LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc BINDGEN=$BINDGEN rustavailable)"
 	cp "$KCONF" "$BUILD/.kunitconfig"
 fi
 
 log="$LOGDIR/build.log"
 stage "building kernel (log: $log)"
-if ! kmake "$@" bzImage >"$log" 2>&1; then
+if ! kmake "$@" "$(basename "$IMAGE")" >"$log" 2>&1; then
 	grep -E "error(\[E[0-9]+\])?:|Error [0-9]" -A12 "$log" | head -n 80 || true
 	echo "--- tail of $log ---"; tail -n 25 "$log"
 	die "kernel build failed (full log: $log)"
@@ -61,4 +61,4 @@ if grep -nE "^(warning|error)" -A4 "$log" | grep -E "rust/kernel/(mm|kunit)|samp
 	die "the build printed warnings in our files (log: $log)"
 fi
 config_ok || die "the build changed the configuration (see $log)"
-stage "kernel built: $BUILD/arch/x86/boot/bzImage"
+stage "kernel built: $BUILD/$IMAGE"

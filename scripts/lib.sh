@@ -21,7 +21,7 @@ die() { echo "error: $*" >&2; exit 1; }
 
 # make invocation for the kernel tree
 kmake() {
-	make -C "$TREE" O="$BUILD" LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
+	make -C "$TREE" O="$BUILD" ARCH="$ARCH" LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
 		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
 }
 # Take the build-directory lock exclusively for the rest of the calling script:
@@ -40,13 +40,27 @@ if [ -n "${KDIR:-}" ]; then
 	TREE="$CACHE/tree-kdir"
 	BUILD="$CACHE/build-kdir"
 fi
+# ARCH=arm64: the kernel cross-built for 64-bit Arm (scripts/rust_mm.arm64.kunitconfig over the
+# base configuration) and booted on QEMU's virt machine, in its own build and log directories;
+# the userspace programs are cross-built into their own directories (ASUFFIX), and the
+# initramfs gets Debian's arm64 busybox (setup.sh downloads it).
+ARCH="${ARCH:-x86}"
+case "$ARCH" in
+x86 | x86_64)
+	ARCH=x86 IMAGE=arch/x86/boot/bzImage ASUFFIX= BUSYBOX=/bin/busybox ;;
+arm64)
+	IMAGE=arch/arm64/boot/Image ASUFFIX=-arm64 BUSYBOX="$CACHE/busybox-arm64/bin/busybox"
+	BUILD="$BUILD-arm64" LOGDIR="$LOGDIR/arm64"
+	mkdir -p "$LOGDIR" ;;
+*) die "unsupported ARCH=$ARCH (x86 or arm64)" ;;
+esac
 # NOINLINE=1: a second build directory whose kernel calls the C helpers out of line.
 if [ "${NOINLINE:-0}" = 1 ]; then BUILD="$BUILD-noinline"; fi
 # FLAVOUR=debug|novma: another kernel, configured with scripts/rust_mm.$FLAVOUR.kunitconfig over
 # the base configuration, in its own build and log directories (make test-debug, test-novma).
 FLAVOUR="${FLAVOUR:-}"
 if [ -n "$FLAVOUR" ]; then
-	[ -f "$REPO/scripts/rust_mm.$FLAVOUR.kunitconfig" ] || die "unknown FLAVOUR=$FLAVOUR"
+	[ -f "$REPO/scripts/rust_mm.$FLAVOUR.kunitconfig" ] && [ "$FLAVOUR" != arm64 ] || die "unknown FLAVOUR=$FLAVOUR"
 	BUILD="$BUILD-$FLAVOUR"
 	LOGDIR="$LOGDIR/$FLAVOUR"
 	mkdir -p "$LOGDIR"

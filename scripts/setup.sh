@@ -7,6 +7,8 @@ set -euo pipefail
 PKGS="rustc-web rust-web-src rust-web-clippy clang-$LLVM_VER libclang-$LLVM_VER-dev lld-$LLVM_VER \
 llvm-$LLVM_VER qemu-system-x86 flex bison bc libelf-dev libssl-dev cpio busybox-static rsync \
 xz-utils gcc libc6-dev python3 perl"
+# ARCH=arm64: QEMU's aarch64 system emulator and a cross compiler for the userspace programs.
+[ "$ARCH" = arm64 ] && PKGS="$PKGS qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 BINDGEN_VERSION=0.73.2
 
 missing=()
@@ -39,13 +41,34 @@ if ! "$BINDGEN" --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then
 fi
 stage "toolchain ready: $(/usr/bin/rustc --version), $("$BINDGEN" --version)"
 
+mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+
+# ARCH=arm64: Debian's static busybox for arm64 (the initramfs's), unpacked into our cache from a
+# download through a private sources list and package state for that one architecture (the
+# machine's apt configuration and dpkg architectures are not changed).
+if [ "$ARCH" = arm64 ] && [ ! -x "$BUSYBOX" ]; then
+	D="$CACHE/debsrc-arm64"
+	mkdir -p "$D/lists/partial" "$D/cache/archives/partial"
+	suite=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+	echo "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} ${suite:-bookworm} main" >"$D/sources.list"
+	O=(-o "Dir::Etc::sourcelist=$D/sources.list" -o Dir::Etc::sourceparts=/nonexistent
+	   -o "Dir::State::Lists=$D/lists" -o "Dir::Cache=$D/cache" -o APT::Sandbox::User=root
+	   -o APT::Architecture=arm64 -o APT::Architectures::=arm64)
+	stage "downloading busybox-static:arm64 (${suite:-bookworm})"
+	rm -f "$D"/busybox-static_*.deb
+	(apt-get "${O[@]}" update && cd "$D" && apt-get "${O[@]}" download busybox-static:arm64) \
+		>"$LOGDIR/apt-busybox.log" 2>&1 || die "downloading busybox-static:arm64 failed (log: $LOGDIR/apt-busybox.log)"
+	rm -rf "$CACHE/busybox-arm64"
+	dpkg-deb -x "$D"/busybox-static_*_arm64.deb "$CACHE/busybox-arm64" && [ -x "$BUSYBOX" ] ||
+		die "unpacking $(ls "$D"/busybox-static_*_arm64.deb) failed"
+fi
+
 # The kernel source: Debian's linux-source-$KVER_WANT, downloaded into our cache
 # through a private sources list for the one suite that has it (the machine's
 # apt configuration is not changed). Skipped when KDIR= names a tree.
 [ -n "${KDIR:-}" ] && exit 0
 D="$CACHE/debsrc"
 mkdir -p "$D/lists/partial" "$D/cache/archives/partial"
-mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
 echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror:-http://deb.debian.org/debian} $KSUITE main" >"$D/sources.list"
 O=(-o "Dir::Etc::sourcelist=$D/sources.list" -o Dir::Etc::sourceparts=/nonexistent
    -o "Dir::State::Lists=$D/lists" -o "Dir::Cache=$D/cache" -o APT::Sandbox::User=root)

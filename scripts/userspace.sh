@@ -7,7 +7,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-OUT="$CACHE/userspace"
+OUT="$CACHE/userspace$ASUFFIX"
 SRCDIR="$REPO/tools/testing/selftests/rust_mmap"
 BINDER_SRC="$REPO/tools/testing/selftests/rust_binder"
 # The pristine kernel source the tree was copied from (prepare.sh records it).
@@ -18,21 +18,24 @@ KSFT="$TREE/tools/testing/selftests"
 [ -f "$KSFT/kselftest_harness.h" ] || die "no kselftest_harness.h (run scripts/prepare.sh first)"
 BINDERFS_TEST="$KSFT/filesystems/binderfs/binderfs_test.c"
 [ -f "$BINDERFS_TEST" ] || die "no $BINDERFS_TEST"
-command -v gcc >/dev/null || die "gcc not found"
+# ARCH=arm64: cross-built (gcc-aarch64-linux-gnu, libc6-dev-arm64-cross).
+CC=gcc
+[ "$ARCH" = arm64 ] && CC=aarch64-linux-gnu-gcc
+command -v $CC >/dev/null || die "$CC not found (run make setup)"
 
 # The kernel's exported uapi headers (linux/android/binder.h and binderfs.h
 # are newer than the build machine's): headers_install from the tree into the
 # cache, out of tree (O=) so that the tree stays clean for its own O= build;
 # redone when a uapi header of the tree changed.
-UAPI="$CACHE/uapi"
+UAPI="$CACHE/uapi$ASUFFIX"
 HDRSRC="$TREE"
 [ -f "$HDRSRC/Makefile" ] || HDRSRC="$PRISTINE"
 stamp="$UAPI/.installed-from"
 if [ ! -f "$UAPI/include/linux/android/binder.h" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$HDRSRC" ] ||
-	[ -n "$(find "$HDRSRC/include/uapi" "$HDRSRC/arch/x86/include/uapi" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
+	[ -n "$(find "$HDRSRC/include/uapi" "$HDRSRC/arch/$ARCH/include/uapi" -newer "$stamp" -print -quit 2>/dev/null)" ]; then
 	stage "installing the kernel uapi headers into $UAPI"
-	rm -rf "$UAPI" "$CACHE/uapi.build"
-	make -s -C "$HDRSRC" O="$CACHE/uapi.build" ARCH=x86 headers_install INSTALL_HDR_PATH="$UAPI" \
+	rm -rf "$UAPI" "$UAPI.build"
+	make -s -C "$HDRSRC" O="$UAPI.build" ARCH="$ARCH" headers_install INSTALL_HDR_PATH="$UAPI" \
 		>"$LOGDIR/uapi.log" 2>&1 || { tail -n 20 "$LOGDIR/uapi.log"; die "headers_install failed (log: $LOGDIR/uapi.log)"; }
 	echo "$HDRSRC" >"$stamp"
 fi
@@ -40,7 +43,7 @@ fi
 # The sources include "../kselftest_harness.h" (ours) or "kselftest_harness.h"
 # (binderfs) as in-tree selftests do: build them in a directory laid out like
 # tools/testing/selftests.
-work="$CACHE/userspace.build"
+work="$OUT.build"
 rm -rf "$work" && mkdir -p "$work/selftests/rust_mmap" "$work/selftests/rust_binder" \
 	"$work/selftests/filesystems/binderfs"
 cp "$KSFT/kselftest_harness.h" "$KSFT/kselftest.h" "$work/selftests/"
@@ -51,13 +54,13 @@ cp "$BINDERFS_TEST" "$work/selftests/filesystems/binderfs/"
 rm -rf "$OUT" && mkdir -p "$OUT"
 CFLAGS="-static -O2 -pthread -Wall -Werror -I$REPO/include/uapi -isystem $UAPI/include"
 for prog in rust_mmap_test rust_mmap_bench rust_mmap_demo rust_mm_bench_ops rust_mmap_storm; do
-	gcc $CFLAGS -o "$OUT/$prog" "$work/selftests/rust_mmap/$prog.c" ||
+	$CC $CFLAGS -o "$OUT/$prog" "$work/selftests/rust_mmap/$prog.c" ||
 		die "building $prog failed"
 done
-gcc $CFLAGS -o "$OUT/binder_test" "$work/selftests/rust_binder/binder_test.c" ||
+$CC $CFLAGS -o "$OUT/binder_test" "$work/selftests/rust_binder/binder_test.c" ||
 	die "building binder_test failed"
 # Upstream's test, built as its Makefile does (no -Werror: it has unused variables).
-gcc -static -O2 -pthread -Wall -Wno-unused-variable -isystem "$UAPI/include" -I"$work/selftests" \
+$CC -static -O2 -pthread -Wall -Wno-unused-variable -isystem "$UAPI/include" -I"$work/selftests" \
 	-o "$OUT/binderfs_test" "$work/selftests/filesystems/binderfs/binderfs_test.c" ||
 	die "building binderfs_test failed"
 

@@ -32,8 +32,9 @@ use crate::{
 };
 use core::{marker::PhantomData, ptr::NonNull};
 
-/// Number of bytes one PTE table maps (`PMD_SIZE`).
-pub const PMD_SIZE: usize = 1 << bindings::PMD_SHIFT;
+/// Number of bytes one PTE table maps (`PMD_SIZE`): `PTRS_PER_PTE` pages. (`PMD_SHIFT` has no
+/// binding on arm64, where it is a function-like macro.)
+pub const PMD_SIZE: usize = (bindings::PTRS_PER_PTE as usize) << bindings::PAGE_SHIFT;
 
 /// Walks from the PGD of `mm` to the PMD entry covering `addr`; `None` if an upper level is
 /// empty, bad or a leaf (huge) entry.
@@ -274,7 +275,7 @@ impl<'a> PteGuard<'a> {
     }
 
     /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
-    /// where the architecture needs it; x86 does not) and that of the secondary MMUs' mappings
+    /// where the architecture needs it: arm64 does, x86 does not) and that of the secondary MMUs' mappings
     /// of the page (`mmu_notifier_clear_flush_young`, as `clear_flush_young_ptes_notify` does
     /// under the PTE lock in `mm/rmap.c`); returns whether either was set.
     ///

@@ -130,18 +130,33 @@ fn pte_count_present_batches_within_table_and_vma() -> TestResult {
     Ok(())
 }
 
-/// `mprotect(2)` on the test mm, through the real system call (x86-64 entry point).
+/// `mprotect(2)` on the test mm, through the real system call (the architecture's entry point,
+/// which takes the arguments in the registers of a `pt_regs`).
 fn mprotect(addr: usize, len: usize, prot: u32) -> TestResult {
     extern "C" {
-        fn __x64_sys_mprotect(regs: *const bindings::pt_regs) -> core::ffi::c_long;
+        #[cfg_attr(CONFIG_X86_64, link_name = "__x64_sys_mprotect")]
+        #[cfg_attr(CONFIG_ARM64, link_name = "__arm64_sys_mprotect")]
+        fn sys_mprotect(regs: *const bindings::pt_regs) -> core::ffi::c_long;
     }
     // SAFETY: All-zero is a valid `pt_regs`; the syscall reads its arguments from it.
     let mut regs: bindings::pt_regs = unsafe { core::mem::zeroed() };
-    regs.di = addr;
-    regs.si = len;
-    regs.dx = prot as usize;
+    #[cfg(CONFIG_X86_64)]
+    {
+        regs.di = addr;
+        regs.si = len;
+        regs.dx = prot as usize;
+    }
+    #[cfg(CONFIG_ARM64)]
+    {
+        // The first argument is read from `orig_x0` (x0 as it was on entry), the others from
+        // `regs[1..]`.
+        regs.orig_x0 = addr as u64;
+        let args = [addr as u64, len as u64, u64::from(prot)];
+        // SAFETY: `user_regs` is the `regs[31], sp, pc, pstate` view of the union, all integers.
+        unsafe { regs.__bindgen_anon_1.user_regs.regs[..3].copy_from_slice(&args) };
+    }
     // SAFETY: The current kthread uses the test mm, which the syscall changes; `regs` is valid.
-    let ret = unsafe { __x64_sys_mprotect(&regs) };
+    let ret = unsafe { sys_mprotect(&regs) };
     kunit_check_eq!(ret, 0);
     Ok(())
 }
