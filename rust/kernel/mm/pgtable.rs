@@ -275,9 +275,10 @@ impl<'a> PteGuard<'a> {
     }
 
     /// Atomically clears the accessed bit (`ptep_clear_flush_young`, which flushes the TLB entry
-    /// where the architecture needs it: arm64 does, x86 does not) and that of the secondary MMUs' mappings
-    /// of the page (`mmu_notifier_clear_flush_young`, as `clear_flush_young_ptes_notify` does
-    /// under the PTE lock in `mm/rmap.c`); returns whether either was set.
+    /// where the architecture needs it: arm64 does, x86 does not) and that of the secondary
+    /// MMUs' mappings of the page (`mmu_notifier_clear_flush_young`, as
+    /// `clear_flush_young_ptes_notify` does under the PTE lock in `mm/rmap.c`); returns whether
+    /// either was set.
     ///
     /// A read-modify-write that cares about the old value, hence a hardware-atomic operation
     /// ("Atomicity"), under the PTE lock ("Locking rules": changing an entry needs its table's
