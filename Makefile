@@ -1,5 +1,5 @@
 # Front door. See README.md.
-.PHONY: all setup prepare build test test-debug test-novma mm-selftests rust-analyzer storm run lint bench patches patches-check docs fmt clean
+.PHONY: all setup prepare build test test-debug test-novma test-bench mm-selftests rust-analyzer storm run lint bench patches patches-check docs fmt clean
 all: test
 
 setup:
@@ -15,6 +15,9 @@ test-debug:
 	@FLAVOUR=debug scripts/test.sh
 test-novma:
 	@FLAVOUR=novma scripts/test.sh
+# The kernel make bench measures: no lockdep, no mm assertions (as production kernels).
+test-bench:
+	@FLAVOUR=bench scripts/test.sh
 # The kernel's own mm selftests on the debug kernel and on a pristine one of the same .config:
 # equal counts, no reports (long: a second kernel build and two boots; not in .ci/run).
 mm-selftests:

@@ -133,14 +133,20 @@ def ledger_summary():
 
 
 def bench_summary():
-    log = os.path.join(CACHE, 'logs', 'qemu-bench-all.log')
+    log = os.path.join(CACHE, 'logs', 'bench', 'qemu-bench-all.log')
     if not os.path.exists(log):
         return 'Benchmarks: run `make bench` for the Rust/C ratios.'
     r = subprocess.run([sys.executable, os.path.join(REPO, 'scripts', 'bench_plot.py'), log],
                        text=True, stdout=subprocess.PIPE)
-    lines = [ln for ln in r.stdout.splitlines() if ln and not ln.startswith('# wrote')]
-    return ('Benchmarks (make bench; QEMU TCG and -icount; Rust/C ratio of medians beside\n'
-            'the C/C ratio of a second C series):\n\n' + '\n'.join('  ' + ln for ln in lines))
+    # The deterministic rows (instructions under QEMU -icount), without the ns columns.
+    rows = [ln.split() for ln in r.stdout.splitlines()
+            if ln.startswith('run ') or ln.startswith('icount ')]
+    lines = ['%-8s %-11s %7s %7s  %s' % (f[1], f[3], f[4], f[5], ' '.join(f[7:-3]))
+             for f in rows if len(f) >= 10]
+    return ('Benchmarks (make bench: a kernel without lockdep; instructions counted under\n'
+            'QEMU -icount; Rust/C ratio of medians beside the C/C ratio of a second C\n'
+            'series; the Binder rows set our Binder against a pristine kernel, make bench\n'
+            'BINDER_BASELINE=1):\n\n' + '\n'.join('  ' + ln for ln in lines))
 
 
 def debian_summary():
