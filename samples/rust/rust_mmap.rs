@@ -325,9 +325,9 @@ impl MiscDevice for RustMmapFile {
                         if cmd == SEAL {
                             // Writable PTEs go with `VM_WRITE`: `mod_flags` unmaps this shared
                             // VMA, and the next accesses fault read-only ones in.
-                            vma.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
+                            vma.mod_flags(&mut ctx, &ours, 0, flags::WRITE | flags::MAYWRITE)?;
                         } else {
-                            vma.mod_flags(&ours, flags::DONTCOPY, 0)?;
+                            vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0)?;
                         }
                         Ok(abi_flags(&vma))
                     }

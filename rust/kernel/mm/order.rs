@@ -137,8 +137,9 @@ impl Ctx<'static, Unlocked> {
     /// not create another root token while this one (or a child of it) is in use.
     #[inline]
     pub unsafe fn new() -> Self {
-        // Only the check, not the voluntary preemption point `might_sleep` also is: the entry
-        // points that make root tokens (`ioctl`, ...) do not reschedule in C either.
+        // The check exists only under `CONFIG_DEBUG_ATOMIC_SLEEP`; without it `might_sleep` is
+        // only a voluntary preemption point, which the C entry points that make root tokens
+        // (`ioctl`, ...) do not have, so it is left out there.
         #[cfg(CONFIG_DEBUG_ATOMIC_SLEEP)]
         // SAFETY: FFI call without requirements; it checks that we may sleep.
         unsafe {

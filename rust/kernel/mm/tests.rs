@@ -499,7 +499,7 @@ fn downgrade_keeps_mm_and_reenables_vma_readers() -> TestResult {
     let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
     let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
     let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
-    w.mod_flags(&ours, flags::DONTDUMP, 0)?;
+    w.mod_flags(&mut ctx, &ours, flags::DONTDUMP, 0)?;
     kunit_check!(t.mm.lock_vma_under_rcu(&mut ctx, D.0).is_none());
     let mmap = mmap.downgrade();
     // Still locked for read: writers excluded, readers admitted, VMAs still there.
@@ -525,7 +525,7 @@ fn flags_change_visible_to_later_reader() -> TestResult {
         let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
         let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
         kunit_check!(w.flags() & flags::DONTCOPY == 0);
-        w.mod_flags(&ours, flags::DONTCOPY, 0)?;
+        w.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0)?;
         kunit_check!(w.flags() & flags::DONTCOPY != 0);
     }
     let (vma, _ctx) = t.mm.lock_vma(&mut root, D.0).ok_or(TestError::Failed)?;
@@ -547,7 +547,7 @@ fn flags_change_updates_page_prot() -> TestResult {
         kunit_check!(w.flags() & flags::SHARED != 0 && !w.is_anonymous());
         let before = w.page_prot();
         // Seal read-only: no write now, and no write through `mprotect` later either.
-        w.mod_flags(&ours, 0, flags::WRITE | flags::MAYWRITE)?;
+        w.mod_flags(&mut ctx, &ours, 0, flags::WRITE | flags::MAYWRITE)?;
         // The entry faulted in writable before the seal is gone with it (a shared VMA with a
         // `fault` callback is unmapped, not write-protected).
         {
@@ -557,8 +557,8 @@ fn flags_change_updates_page_prot() -> TestResult {
         kunit_check!(w.flags() & (flags::WRITE | flags::MAYWRITE) == 0);
         kunit_check!(w.page_prot() != before);
         // Once `VM_MAYWRITE` is gone it cannot come back.
-        kunit_check!(w.mod_flags(&ours, flags::WRITE, 0).is_err());
-        kunit_check!(w.mod_flags(&ours, flags::MAYWRITE, 0).is_err());
+        kunit_check!(w.mod_flags(&mut ctx, &ours, flags::WRITE, 0).is_err());
+        kunit_check!(w.mod_flags(&mut ctx, &ours, flags::MAYWRITE, 0).is_err());
     }
     // The next access faults the page in again, read-only: the data is there, writes fail.
     kunit_check_eq!(user_read(D.0)?, 1);
@@ -578,8 +578,8 @@ fn flags_change_rejects_fixed_bits() -> TestResult {
     let ours = TEST_VM_OPS.owns(&w, &*f.buf).ok_or(TestError::Failed)?;
     let before = w.flags();
     for bad in [flags::SHARED, flags::PFNMAP, flags::MIXEDMAP, flags::IO] {
-        kunit_check!(w.mod_flags(&ours, bad, 0).is_err());
-        kunit_check!(w.mod_flags(&ours, 0, bad).is_err());
+        kunit_check!(w.mod_flags(&mut ctx, &ours, bad, 0).is_err());
+        kunit_check!(w.mod_flags(&mut ctx, &ours, 0, bad).is_err());
     }
     kunit_check_eq!(w.flags(), before);
     Ok(())
@@ -600,7 +600,7 @@ fn mod_flags_needs_proof_for_this_vma() -> TestResult {
     let second = mmap.vma_lookup(other).ok_or(TestError::Failed)?;
     let ours_second = TEST_VM_OPS.owns(second, &*f.buf).ok_or(TestError::Failed)?;
     let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
-    kunit_check!(w.mod_flags(&ours_second, flags::DONTCOPY, 0) == Err(EINVAL));
+    kunit_check!(w.mod_flags(&mut ctx, &ours_second, flags::DONTCOPY, 0) == Err(EINVAL));
     kunit_check!(w.flags() & flags::DONTCOPY == 0);
     Ok(())
 }

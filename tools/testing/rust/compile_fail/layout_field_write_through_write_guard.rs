@@ -18,7 +18,7 @@ fn shrink(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<()> {
     let mut ctx = unsafe { Ctx::new() };
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
-    let start = vma.start() + 4096; // misuse: let flag = kernel::mm::virt::flags::DONTDUMP;
-    vma.set_start(start); // misuse: vma.mod_flags(&VM_OPS.owns(&vma, buf)?, flag, 0).ok()?;
+    let start = vma.start() + 4096; // misuse: let f = kernel::mm::virt::flags::DONTDUMP;
+    vma.set_start(start); // misuse: vma.mod_flags(&mut ctx, &VM_OPS.owns(&vma, buf)?, f, 0).ok()?;
     Some(())
 }

@@ -22,5 +22,5 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (vma, _ctx) = // misuse: let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx); let vma =
         mm.lock_vma_under_rcu(&mut ctx, addr)?; // misuse: mmap.vma_write_at(&mut ctx, addr)?;
     let ours = VM_OPS.owns(&vma, buf)?;
-    Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
+    Some(vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0))
 }

@@ -7,8 +7,8 @@
 //       address may be another mapping that replaced its own (MAP_FIXED, another open file of the
 //       same driver); only `VmOpsTable::owns` (table and owner) makes it the driver's.
 // expect-error: E0061
-// expect-message: this method takes 3 arguments but 2 arguments were supplied
-// expect-message: argument #1 of type `&OwnedVma<'_, _>` is missing
+// expect-message: this method takes 4 arguments but 3 arguments were supplied
+// expect-message: argument #2 of type `&OwnedVma<'_, _>` is missing
 //
 //! Compile-fail case: a driver changes the flags of the VMA it write-locked by address, without
 //! the proof that it is one of its own.
@@ -27,6 +27,7 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let w = mmap.vma_write_at(&mut ctx, addr)?;
     let ret = w.mod_flags(
+        &mut ctx,
         flags::DONTCOPY, // misuse: &VM_OPS.owns(&w, buf)?, flags::DONTCOPY,
         0,
     );

@@ -9,7 +9,10 @@
 
 use kernel::{
     error::{code::EINVAL, Result},
-    mm::virt::{flags, VmaRef, VmaWriteGuard},
+    mm::{
+        order::{Ctx, MmapLock},
+        virt::{flags, VmaRef, VmaWriteGuard},
+    },
 };
 
 include!("support/driver.rs");
@@ -17,9 +20,9 @@ include!("support/driver.rs");
 /// # Safety
 ///
 /// The caller holds the mmap write lock of `vma`'s mm and has called `vma_start_write` on it.
-unsafe fn mark_dontcopy(vma: &VmaRef, buf: &Buffer) -> Result {
+unsafe fn mark_dontcopy(vma: &VmaRef, buf: &Buffer, ctx: &mut Ctx<'_, MmapLock>) -> Result {
     let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
     // SAFETY: The caller holds the mmap write lock and the VMA write lock.
     let vma = unsafe { VmaWriteGuard::from_raw(vma.as_ptr()) };
-    vma.mod_flags(&ours, flags::DONTCOPY, 0)
+    vma.mod_flags(ctx, &ours, flags::DONTCOPY, 0)
 }

@@ -26,8 +26,8 @@ fn dontcopy(mm: &MmWithUser, file: &File, buf: &Buffer, addr: usize) -> Result {
     let space = AddressSpace::of_file(file);
     let (_i_mmap, mut ctx) = // misuse: let vma =
         space.i_mmap_lock_write(&mut ctx); // misuse: mmap.vma_start_write(&mut ctx, vma);
-    let vma = // misuse: let (_i_mmap, _ctx) =
+    let vma = // misuse: let (_i_mmap, mut ctx) =
         mmap.vma_start_write(&mut ctx, vma); // misuse: space.i_mmap_lock_write(&mut ctx);
     let vma = vma.ok_or(EINVAL)?;
-    vma.mod_flags(&ours, flags::DONTCOPY, 0)
+    vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0)
 }

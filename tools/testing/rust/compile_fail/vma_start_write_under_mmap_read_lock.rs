@@ -23,5 +23,5 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let vma = mmap.vma_lookup(addr)?;
     let ours = VM_OPS.owns(vma, buf)?;
     let vma = mmap.vma_start_write(&mut ctx, vma)?;
-    Some(vma.mod_flags(&ours, flags::DONTCOPY, 0))
+    Some(vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0))
 }

@@ -23,8 +23,9 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
     let ours = VM_OPS.owns(&vma, buf)?;
-    let mmap = mmap.downgrade(); // misuse: let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0);
-    let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0); // misuse: let mmap = mmap.downgrade();
+    let f = flags::DONTCOPY;
+    let mmap = mmap.downgrade(); // misuse: let ret = vma.mod_flags(&mut ctx, &ours, f, 0);
+    let ret = vma.mod_flags(&mut ctx, &ours, f, 0); // misuse: let mmap = mmap.downgrade();
     let _still_mapped = mmap.vma_lookup(addr)?;
     Some(ret)
 }

@@ -22,7 +22,7 @@ fn mark_dontcopy(mm: &MmWithUser, buf: &Buffer, addr: usize) -> Option<Result> {
     let (mmap, mut ctx) = mm.mmap_write_lock(&mut ctx);
     let vma = mmap.vma_write_at(&mut ctx, addr)?;
     let ours = VM_OPS.owns(&vma, buf)?;
-    drop(mmap); // misuse: let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0);
-    let ret = vma.mod_flags(&ours, flags::DONTCOPY, 0); // misuse: drop(mmap);
+    drop(mmap); // misuse: let ret = vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0);
+    let ret = vma.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0); // misuse: drop(mmap);
     Some(ret)
 }

@@ -12,13 +12,16 @@
 
 use kernel::{
     error::{code::EINVAL, Result},
-    mm::virt::{flags, VmaRef, VmaWriteGuard},
+    mm::{
+        order::{Ctx, MmapLock},
+        virt::{flags, VmaRef, VmaWriteGuard},
+    },
 };
 
 include!("support/driver.rs");
 
-fn mark_dontcopy(vma: &VmaRef, buf: &Buffer) -> Result {
+fn mark_dontcopy(vma: &VmaRef, buf: &Buffer, ctx: &mut Ctx<'_, MmapLock>) -> Result {
     let ours = VM_OPS.owns(vma, buf).ok_or(EINVAL)?;
     let vma = VmaWriteGuard::from_raw(vma.as_ptr());
-    vma.mod_flags(&ours, flags::DONTCOPY, 0)
+    vma.mod_flags(ctx, &ours, flags::DONTCOPY, 0)
 }
