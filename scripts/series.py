@@ -59,9 +59,9 @@ def parse_spec():
                 fields['subject'] = val
             elif key == 'files':
                 fields['files'] += val.split()
-            elif key == 'strip':
+            elif key in ('strip', 'strip-block'):
                 path, _, regex = val.partition(' ')
-                fields['strip'].append((path, re.compile(regex)))
+                fields['strip'].append((path, re.compile(regex), key == 'strip-block'))
             else:
                 die(f'{SPEC}: unknown field {key!r}')
         blocks.append((fields['subject'], fields['files'], fields['strip'], body.strip('\n')))
@@ -167,10 +167,21 @@ def make_series(out):
             shutil.copyfile(os.path.join(STAGE, p), dst)
             shutil.copymode(os.path.join(STAGE, p), dst)
             covered.add(p)
-        for path, regex in strips:
+        for path, regex, block in strips:
             dst = os.path.join(GITDIR, path)
             lines = open(dst).read().splitlines(keepends=True)
-            open(dst, 'w').write(''.join(ln for ln in lines if not regex.search(ln.rstrip('\n'))))
+            keep, skipping = [], False
+            for ln in lines:
+                if block:
+                    # From the first line that matches through the next blank line.
+                    skipping = skipping or bool(regex.search(ln.rstrip('\n')))
+                    if skipping:
+                        skipping = ln.strip() != ''
+                        continue
+                elif regex.search(ln.rstrip('\n')):
+                    continue
+                keep.append(ln)
+            open(dst, 'w').write(''.join(keep))
         git('add', '-f', '-A')
         git('commit', '-q', '-m', f'{subject}\n\n{body}\n')
     missing = stage_files() - covered
