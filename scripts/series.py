@@ -181,7 +181,9 @@ def make_series(out):
                 elif regex.search(ln.rstrip('\n')):
                     continue
                 keep.append(ln)
-            open(dst, 'w').write(''.join(keep))
+            text = ''.join(keep)
+            # A block at the end of the file leaves no blank line behind it.
+            open(dst, 'w').write(text.rstrip('\n') + '\n' if block else text)
         git('add', '-f', '-A')
         git('commit', '-q', '-m', f'{subject}\n\n{body}\n')
     missing = stage_files() - covered
