@@ -268,6 +268,7 @@ impl<'a> VmFault<'a, Fault> {
     /// # Safety
     ///
     /// `vmf` must be a fault whose `fault` callback has just returned `result`.
+    #[inline]
     pub(crate) unsafe fn settle(
         vmf: *mut bindings::vm_fault,
         result: VmFaultResult,
