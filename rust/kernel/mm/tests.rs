@@ -6,7 +6,7 @@
 //! (`kthread_use_mm`) and creates anonymous mappings in it with `vm_mmap`, exactly as a process
 //! would with `mmap(2)`. Nothing is mocked.
 
-use super::tests_driver::{map as device_map, TestFile, TEST_VM_OPS};
+use super::tests_driver::{map as device_map, TestFile, TEST_NOFAULT_VM_OPS, TEST_VM_OPS};
 use crate::{
     bindings,
     error::code::{EINTR, EINVAL},
@@ -569,6 +569,27 @@ fn flags_change_updates_page_prot() -> TestResult {
     Ok(())
 }
 
+fn clearing_write_needs_a_fault_to_map_again() -> TestResult {
+    let t = TestMm::new()?;
+    let f = TestFile::without_fault()?;
+    kunit_check_eq!(device_map(&f, D.0, 2, bindings::MAP_SHARED), D.0 as isize);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_write_lock(&mut root);
+    let w = mmap.vma_write_at(&mut ctx, D.0).ok_or(TestError::Failed)?;
+    let ours = TEST_NOFAULT_VM_OPS
+        .owns(&w, &*f.buf)
+        .ok_or(TestError::Failed)?;
+    let before = w.flags();
+    kunit_check!(before & flags::WRITE != 0);
+    // No `fault` would map the pages again after an unmap: refused, and nothing changed.
+    kunit_check!(w.mod_flags(&mut ctx, &ours, 0, flags::WRITE) == Err(EINVAL));
+    kunit_check_eq!(w.flags(), before);
+    // Changes that leave `VM_WRITE` alone still work.
+    w.mod_flags(&mut ctx, &ours, flags::DONTCOPY, 0)?;
+    kunit_check!(w.flags() & flags::DONTCOPY != 0);
+    Ok(())
+}
+
 fn flags_change_rejects_fixed_bits() -> TestResult {
     let t = TestMm::new()?;
     let f = map_device()?;
@@ -741,6 +762,7 @@ mm_suite!(
         flags_invariants_pure,
         vma_write_at_misses_unmapped,
         mod_flags_needs_proof_for_this_vma,
+        clearing_write_needs_a_fault_to_map_again,
         vma_start_write_refuses_another_mms_vma,
         lock_vma_prefers_vma_lock,
         lock_vma_misses_unmapped,

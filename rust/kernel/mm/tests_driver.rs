@@ -54,6 +54,8 @@ enum SetPage {
 pub(super) struct Buf {
     /// Map with `VM_PFNMAP` + `vmf_insert_pfn` instead of `VM_MIXEDMAP` + `vm_insert_page`.
     pfnmap: bool,
+    /// Map with [`TEST_NOFAULT_VM_OPS`], whose VMAs have no `fault` callback.
+    no_fault: bool,
     /// Make `mmap` fail after installing the vm_ops (with `MAP_SHARED` mappings of 3 pages).
     fail_3_pages: bool,
     /// `fault` returns the page through `set_page` (set twice: page 0, then the faulting one)
@@ -120,6 +122,18 @@ impl VmOperations for TestVma {
             Err(e) => VmFaultResult::from_error(e),
         }
     }
+}
+
+/// VMAs without a `fault` callback: pages unmapped from them would not come back, so
+/// `VmaWriteGuard::mod_flags` refuses to clear `VM_WRITE` on them.
+pub(super) struct TestNoFaultVma;
+
+pub(super) static TEST_NOFAULT_VM_OPS: VmOpsTable<TestNoFaultVma> = VmOpsTable::new();
+
+#[macros::vtable]
+impl VmOperations for TestNoFaultVma {
+    type Owner = Buf;
+    type Data = Arc<Buf>;
 }
 
 /// The `VM_PFNMAP` flavour: PFN inserts, and the callbacks only such mappings get from the
@@ -205,6 +219,9 @@ impl MiscDevice for TestDev {
         let fail = buf.fail_3_pages && vma.len() == 3 * PAGE_SIZE;
         if buf.pfnmap {
             vma.set_pfnmap()?.set_vm_ops(&TEST_PFN_VM_OPS, buf.into());
+        } else if buf.no_fault {
+            vma.set_mixedmap()?
+                .set_vm_ops(&TEST_NOFAULT_VM_OPS, buf.into());
         } else {
             vma.set_mixedmap()?.set_vm_ops(&TEST_VM_OPS, buf.into());
         }
@@ -269,17 +286,34 @@ impl TestFile {
     fn new_prepared() -> core::result::Result<Self, TestError> {
         Self::build(
             false,
+            false,
             SetPage::No,
             MiscDeviceRegistration::<TestPrepDev>::fops(),
         )
     }
 
+    /// A file whose mappings get [`TEST_NOFAULT_VM_OPS`].
+    pub(super) fn without_fault() -> core::result::Result<Self, TestError> {
+        Self::build(
+            false,
+            true,
+            SetPage::No,
+            MiscDeviceRegistration::<TestDev>::fops(),
+        )
+    }
+
     fn with_mode(pfnmap: bool, set_page: SetPage) -> core::result::Result<Self, TestError> {
-        Self::build(pfnmap, set_page, MiscDeviceRegistration::<TestDev>::fops())
+        Self::build(
+            pfnmap,
+            false,
+            set_page,
+            MiscDeviceRegistration::<TestDev>::fops(),
+        )
     }
 
     fn build(
         pfnmap: bool,
+        no_fault: bool,
         set_page: SetPage,
         fops: &'static bindings::file_operations,
     ) -> core::result::Result<Self, TestError> {
@@ -287,6 +321,7 @@ impl TestFile {
         let buf = Arc::new(
             Buf {
                 pfnmap,
+                no_fault,
                 fail_3_pages: true,
                 set_page,
                 pages: [page()?, page()?],
