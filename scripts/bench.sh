@@ -18,10 +18,8 @@ export FLAVOUR="${FLAVOUR-bench}"
 "$REPO/scripts/prepare.sh"
 "$REPO/scripts/build.sh"
 "$REPO/scripts/userspace.sh"
-if ! python3 -c 'import matplotlib' 2>/dev/null && [ "$(id -u)" = 0 ]; then
-	stage "installing python3-matplotlib (for the PNG)"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-matplotlib >"$LOGDIR/apt-bench.log" 2>&1 ||
-		echo "(python3-matplotlib could not be installed: no PNG; see $LOGDIR/apt-bench.log)"
+if ! python3 -c 'import matplotlib' 2>/dev/null; then
+	apt_install apt-bench python3-matplotlib || echo "(python3-matplotlib not installed: no PNG)"
 fi
 export BOOT_ARGS="kunit.enable=0"
 # Boots in mode $2 into log $1 (TCG), then again under -icount, appended after "# icount run".

@@ -10,23 +10,15 @@ set -euo pipefail
 # Documentation/sphinx/requirements.txt asks for Sphinx, alabaster and pyyaml; 7.3 builds with
 # Sphinx 3.4.3 or later (Documentation/doc-guide/sphinx.rst); Debian 12 has 5.3.0.
 DOC_PKGS="python3-sphinx python3-alabaster python3-yaml"
-missing=()
-for p in $DOC_PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-		stage "installing Debian packages: ${missing[*]}"
-		log="$LOGDIR/apt-docs.log"
-		if ! (export DEBIAN_FRONTEND=noninteractive
-		      apt-get update && apt-get install -y --no-install-recommends "${missing[@]}") >"$log" 2>&1; then
-			tail -n 30 "$log"
-			die "apt-get failed (log: $log). Install these Debian packages by hand: ${missing[*]}"
-		fi
-	elif command -v sphinx-build >/dev/null; then
-		stage "using $(command -v sphinx-build) ($(sphinx-build --version 2>&1)); not installed: ${missing[*]}"
-	else
-		die "no sphinx-build, and cannot install packages (need root and apt-get). Install these Debian packages: ${missing[*]}
+missing=$(debs_missing $DOC_PKGS)
+if [ -n "$missing" ]; then
+	apt_install apt-docs $missing || rc=$?
+	if [ "${rc:-0}" = 1 ]; then
+		die "Install these Debian packages by hand: $missing"
+	elif [ "${rc:-0}" = 2 ] && command -v sphinx-build >/dev/null; then
+		stage "using $(command -v sphinx-build) ($(sphinx-build --version 2>&1)); not installed: $missing"
+	elif [ "${rc:-0}" = 2 ]; then
+		die "no sphinx-build, and cannot install packages (need root and apt-get). Install these Debian packages: $missing
 (or Sphinx in a venv: pip install -r Documentation/sphinx/requirements.txt)"
 	fi
 fi

@@ -24,6 +24,24 @@ kmake() {
 	make -C "$TREE" O="$BUILD" ARCH="$ARCH" LLVM=-$LLVM_VER RUSTC=/usr/bin/rustc HOSTRUSTC=/usr/bin/rustc \
 		RUSTDOC=/usr/bin/rustdoc BINDGEN="$BINDGEN" -j"$(nproc)" "$@"
 }
+# The Debian packages among "$@" that are not installed, space-separated.
+debs_missing() {
+	local p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || printf '%s ' "$p"
+	done
+}
+# Installs Debian packages "$2"... (log: $LOGDIR/$1.log). Returns 2 without root or apt-get, 1 if
+# apt-get fails (after showing the log's end): the caller says what that means for it.
+apt_install() {
+	local log="$LOGDIR/$1.log"
+	shift
+	[ "$(id -u)" = 0 ] && command -v apt-get >/dev/null || return 2
+	stage "installing Debian packages: $*"
+	(export DEBIAN_FRONTEND=noninteractive
+	 apt-get update && apt-get install -y --no-install-recommends "$@") >"$log" 2>&1 ||
+		{ tail -n 30 "$log"; echo "(apt-get failed; log: $log)"; return 1; }
+}
 # Take the build-directory lock exclusively for the rest of the calling script:
 # compile_fail.sh reads the build directory under the same lock, shared, and must not see a
 # half-written kernel crate. A no-op if this process already holds it.

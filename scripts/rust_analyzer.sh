@@ -11,11 +11,9 @@ set -euo pipefail
 "$REPO/scripts/prepare.sh"
 "$REPO/scripts/build.sh"
 RA=/usr/bin/rust-analyzer
+# Debian's rust-web-analyzer matches rustc-web.
 if [ ! -x "$RA" ]; then
-	[ "$(id -u)" = 0 ] || die "rust-analyzer missing: install Debian's rust-web-analyzer"
-	stage "installing rust-web-analyzer (Debian, matches rustc-web)"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends rust-web-analyzer \
-		>"$LOGDIR/apt-ra.log" 2>&1 || die "apt-get install rust-web-analyzer failed (log: $LOGDIR/apt-ra.log)"
+	apt_install apt-ra rust-web-analyzer || die "rust-analyzer missing: install Debian's rust-web-analyzer"
 fi
 stage "$("$RA" --version) for $(/usr/bin/rustc --version)"
 (build_lock && kmake rust-analyzer >"$LOGDIR/rust-analyzer.log" 2>&1) ||

@@ -11,23 +11,10 @@ xz-utils gcc libc6-dev python3 perl"
 [ "$ARCH" = arm64 ] && PKGS="$PKGS qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
 BINDGEN_VERSION=0.73.2
 
-missing=()
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-
-if [ ${#missing[@]} -gt 0 ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-		die "cannot install packages (need root and apt-get). Install these Debian packages: ${missing[*]}
-and then: cargo install bindgen-cli --locked --version $BINDGEN_VERSION"
-	fi
-	stage "installing Debian packages: ${missing[*]}"
-	log="$LOGDIR/apt.log"
-	if ! (export DEBIAN_FRONTEND=noninteractive
-	      apt-get update && apt-get install -y --no-install-recommends "${missing[@]}") >"$log" 2>&1; then
-		tail -n 30 "$log"
-		die "apt-get failed (log: $log). Install these Debian packages by hand: ${missing[*]}"
-	fi
+missing=$(debs_missing $PKGS)
+if [ -n "$missing" ]; then
+	apt_install apt $missing || die "cannot install Debian packages (needs root and apt-get): $missing
+Install them by hand, and then: cargo install bindgen-cli --locked --version $BINDGEN_VERSION"
 fi
 
 if ! "$BINDGEN" --version 2>/dev/null | grep -q " $BINDGEN_VERSION\$"; then

@@ -882,6 +882,9 @@ impl<'a, T: VmOperations> OwnedVma<'a, T> {
     /// Write-protects and cleans the present entries of `[start, end)` of this VMA of ours,
     /// moving their dirty bits to the folios so no write is lost (as `page_vma_mkclean_one`);
     /// returns how many entries were dirty. The next writes fault again (`page_mkwrite`).
+    /// Entries that are not present (swap, migration) are left as they are, as in
+    /// `page_vma_mkclean_one`: this is not a way to take write access away (see
+    /// [`VmaWriteGuard::mod_flags`](super::virt::VmaWriteGuard::mod_flags)).
     ///
     /// Secondary MMUs (KVM, IOMMU SVA) are told first: the range is invalidated with MMU
     /// notifiers around the change (`mmu_notifier_invalidate_range_start`/`_end`), which may

@@ -432,6 +432,24 @@ static int binder_call(int fd, const uint8_t *map, uint32_t code,
 }
 
 /*
+ * Sends a CODE_CHECK of @size bytes from @buf: header, then the pattern of
+ * @seed; the server checks it and replies with @reply bytes, checked by
+ * binder_call().
+ */
+static int code_check(int fd, const uint8_t *map, uint8_t *buf, size_t size,
+		      size_t reply, uint32_t seed, uint32_t flags, struct call *c)
+{
+	struct msg_hdr *h = (void *)buf;
+
+	memset(h, 0, sizeof(*h));
+	h->seed = seed;
+	h->reply_len = reply;
+	h->flags = flags;
+	fill_payload(buf, size, seed);
+	return binder_call(fd, map, CODE_CHECK, buf, size, seed, c);
+}
+
+/*
  * A CODE_CHECK round trip: @size bytes of payload to the server, which checks
  * them byte for byte and replies with @reply bytes checked here the same way.
  * 0 or nonzero (the reason is printed).
@@ -440,16 +458,10 @@ static int check_call(int fd, const uint8_t *map, size_t size, size_t reply,
 		      uint32_t seed, uint32_t flags, uint32_t *srv_offset)
 {
 	static uint8_t buf[MAX_PAYLOAD];
-	struct msg_hdr *h = (void *)buf;
 	struct call c;
 	int ret;
 
-	memset(h, 0, sizeof(*h));
-	h->seed = seed;
-	h->reply_len = reply;
-	h->flags = flags;
-	fill_payload(buf, size, seed);
-	ret = binder_call(fd, map, CODE_CHECK, buf, size, seed, &c);
+	ret = code_check(fd, map, buf, size, reply, seed, flags, &c);
 	if (ret || c.br != BR_REPLY) {
 		fprintf(stderr, "# CODE_CHECK of %zu bytes: ret %d, return %#x\n",
 			size, ret, c.br);
@@ -1483,15 +1495,10 @@ static uint32_t storm_call(int fd, const uint8_t *map, uint8_t *buf, uint32_t *r
 			   uint32_t seed)
 {
 	size_t size = storm_size(rng), reply = storm_size(rng);
-	struct msg_hdr *h = (void *)buf;
 	struct call c;
 	int ret;
 
-	memset(h, 0, sizeof(*h));
-	h->seed = seed;
-	h->reply_len = reply;
-	fill_payload(buf, size, seed);
-	ret = binder_call(fd, map, CODE_CHECK, buf, size, seed, &c);
+	ret = code_check(fd, map, buf, size, reply, seed, 0, &c);
 	if (ret == -EBADMSG) {
 		storm_bad("call %#x of %zu bytes: bad reply", seed, size);
 		return 0;
