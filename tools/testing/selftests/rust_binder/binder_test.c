@@ -1356,8 +1356,8 @@ struct storm {
 	int doom_gen;		/* generation of the doomed server that is up */
 	int doom_hold;		/* the doomed server holds what it receives ... */
 	int doom_exit;		/* ... and its holding threads exit when told */
-	uint32_t nheld;		/* transactions held by doomed servers so far */
-	uint32_t held_seed[STORM_MAX_HELD];
+	uint32_t nheld;		/* slots of held_seed[] claimed so far ... */
+	uint32_t held_seed[STORM_MAX_HELD];	/* ... each the seed of a held call, or 0 */
 	uint64_t calls;		/* round trips whose reply checked out */
 	uint64_t integrity;	/* bytes, pages or sizes that did not */
 	uint64_t errors;	/* anything else that went wrong */
@@ -1528,13 +1528,18 @@ struct storm_looper {
 	pthread_t th;
 };
 
-/* A doomed server holds the transaction: no reply, until the process dies. */
+/*
+ * A doomed server holds the transaction: no reply, until the process dies.
+ * The call counts as held once its seed is in its slot: a SIGKILL between
+ * claiming the slot and the store leaves the slot 0, and the caller then
+ * finds no record of it either (storm_was_held() and storm_held() agree).
+ */
 static void __noreturn storm_hold(const struct msg_hdr *h)
 {
 	uint32_t i = __atomic_fetch_add(&storm->nheld, 1, __ATOMIC_ACQ_REL);
 
-	if (i < STORM_MAX_HELD)
-		STORM_SET(storm->held_seed[i], h ? h->seed : 0);
+	if (i < STORM_MAX_HELD && h)
+		STORM_SET(storm->held_seed[i], h->seed);
 	if (STORM_WAIT(STORM_GET(storm->doom_exit)))
 		_exit(0);	/* in the middle of the transaction */
 	storm_err("a doomed server was neither killed nor told to exit");
@@ -1672,6 +1677,16 @@ static bool storm_was_held(uint32_t seed)
 			return true;
 	}
 	return false;
+}
+
+/* How many calls the doomed servers held: the slots with a seed (never 0). */
+static uint32_t storm_held(void)
+{
+	uint32_t n = STORM_GET(storm->nheld), held = 0;
+
+	for (uint32_t i = 0; i < n && i < STORM_MAX_HELD; i++)
+		held += STORM_GET(storm->held_seed[i]) != 0;
+	return held;
 }
 
 static void *storm_caller_main(void *arg)
@@ -2106,13 +2121,14 @@ TEST_F_TIMEOUT(binder, binder_storm, 60)
 	unlink(dev2);
 	took = (now_ms() - t0) / 1000.0;
 
-	nheld = STORM_GET(storm->nheld);
+	nheld = storm_held();
 	printf("# binder-storm: transactions=%llu integrity_failures=%llu dead_replies=%llu ",
 	       (unsigned long long)storm->calls, (unsigned long long)storm->integrity,
 	       (unsigned long long)storm->dead_replies);
 	printf("seconds=%.1f\n", took);
-	printf("# binder-storm: held_by_dying_servers=%u answered_dead=%llu failed_replies=%llu ",
-	       nheld, (unsigned long long)storm->held_dead,
+	printf("# binder-storm: held_by_dying_servers=%u (unrecorded=%u) ",
+	       nheld, STORM_GET(storm->nheld) - nheld);
+	printf("answered_dead=%llu failed_replies=%llu ", (unsigned long long)storm->held_dead,
 	       (unsigned long long)storm->failed_replies);
 	printf("server_deaths=%d+%d (killed+exited)\n", deaths[0], deaths[1]);
 	printf("# binder-storm: dying_callers=%d+%d+%d (killed+exited+sent-and-exited) ",
