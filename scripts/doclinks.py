@@ -14,8 +14,9 @@ Usage:
                          exists, is not a redirect, and has the #anchor. DIR is
                          the rustdoc directory (holding kernel/), the Sphinx
                          output (Documentation/output) or an O= build directory.
-                         When the rendered mm-locking.html is there as well,
-                         its rustdoc hrefs are resolved from the page itself.
+                         When the rendered mm-locking.html is there as well
+                         and not older than the ledger, its rustdoc hrefs are
+                         resolved from the page itself.
   doclinks.py --lint     without rustdoc: check the link syntax (rustdoc's
                          file naming: struct.X.html, trait.X.html, fn.x.html,
                          type.X.html, enum.X.html, index.html of a module;
@@ -797,7 +798,12 @@ def main(argv):
                 print(f'{rel}: {u}: {why} (used by {users})')
                 bad += 1
         if rendered and not page:
-            page = rendered
+            # A page rendered before the ledger last changed is another ledger: make docs
+            # renders it again (and this check then runs on it); --html checks any page.
+            if os.path.getmtime(rendered) >= os.path.getmtime(ledger):
+                page = rendered
+            else:
+                print(f'doclinks: {rendered} is older than {rel}: not checked (make docs)')
     if page:
         text = open(page, encoding='utf-8', errors='replace').read()
         hrefs = [html.unescape(h) for h in re.findall(r'<a [^>]*href="(rustdoc/[^"]*)"', text)]
