@@ -33,12 +33,15 @@ case "$ARCH" in
 arm64) qemu=(qemu-system-aarch64 -M virt -cpu max,pauth-impdef=on) console=ttyAMA0 ;;
 *) qemu=(qemu-system-x86_64 -cpu max -bios /usr/share/qemu/qboot.rom) console=ttyS0 ;;
 esac
+# Kernels with hugetlb (rust_mm.kunitconfig) get huge pages for the KUnit test that maps one.
+hugepages=""
+grep -qx 'CONFIG_HUGETLB_PAGE=y' "$BUILD/.config" 2>/dev/null && hugepages=" hugepages=4"
 stage "booting in QEMU (TCG, $ARCH, mode=$mode; log: $log)"
 set +e
 timeout "${BOOT_TIMEOUT:-1200}" "${qemu[@]}" \
 	-accel tcg -smp "${SMP:-4}" -m 2048 -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$root.cpio.gz" \
-	-append "console=$console panic=-1 oops=panic rdinit=/init rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}${FLAVOUR:+ rust_mm.flavour=$FLAVOUR}${BOOT_ARGS:+ $BOOT_ARGS}" \
+	-append "console=$console panic=-1 oops=panic rdinit=/init$hugepages rust_mm.mode=$mode${STORM_SECONDS:+ rust_mm.storm_seconds=$STORM_SECONDS}${FLAVOUR:+ rust_mm.flavour=$FLAVOUR}${BOOT_ARGS:+ $BOOT_ARGS}" \
 	${QEMU_EXTRA:-} \
 	</dev/null >"$log" 2>&1
 rc=$?

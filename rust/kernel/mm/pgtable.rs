@@ -5,7 +5,9 @@
 //! `Documentation/mm/process_addrs.rst`, "Page tables" and "Page table locking details":
 //!
 //! - **Traversing** page tables needs only a stable VMA; **zapping** entries likewise; both are
-//!   available from any `&VmaRef`, whichever lock (mmap, VMA, rmap) made it stable.
+//!   available from any `&VmaRef`, whichever lock (mmap, VMA, rmap) made it stable. Hugetlb VMAs
+//!   are refused: their shared PMD tables can be freed under a stable VMA (`hugetlb_walk` in
+//!   `include/linux/hugetlb.h`).
 //! - **Changing** an entry needs the lock of that page table: `mm->page_table_lock` for the upper
 //!   levels ([`PageTableLockGuard`]), the PMD lock ([`PmdGuard`]) or the PTE lock
 //!   ([`PteGuard`], taken with `pte_offset_map_lock`, released with `pte_unmap_unlock`).
@@ -25,7 +27,7 @@ use crate::{
     bindings,
     mm::{
         order::{Before, Ctx, PageTableLock},
-        virt::VmaRef,
+        virt::{flags, VmaRef},
         Mm,
     },
     page::PAGE_SIZE,
@@ -36,24 +38,30 @@ use core::{marker::PhantomData, ptr::NonNull};
 /// binding on arm64, where it is a function-like macro.)
 pub const PMD_SIZE: usize = (bindings::PTRS_PER_PTE as usize) << bindings::PAGE_SHIFT;
 
-/// Walks from the PGD of `mm` to the PMD entry covering `addr`; `None` if an upper level is
-/// empty, bad or a leaf (huge) entry.
+/// Walks from the PGD of the mm of `vma` to the PMD entry covering `addr`; `None` if `addr` is
+/// outside the VMA, if the VMA is hugetlb, or if an upper level is empty, bad or a leaf (huge)
+/// entry.
 ///
 /// `process_addrs.rst`, "Page tables": traversal takes no lock, it needs the range to stay
-/// mapped (a stable VMA). Each level is read once (`*p_get`), so a concurrent change of an upper
-/// entry is seen either before or after, never torn.
+/// mapped (a stable VMA, as `VmaRef` is). Each level is read once (`*p_get`), so a concurrent
+/// change of an upper entry is seen either before or after, never torn. `*_offset` reads the
+/// entry again, which finds the same table: on a stable VMA an upper entry that is a table stays
+/// that table until `free_pgtables`, which needs the VMA unreachable.
 ///
-/// # Safety
-///
-/// `mm` must be valid and `addr` must lie in a VMA of `mm` that the caller keeps stable, so the
-/// page tables on the way are not freed (`free_pgtables` needs the VMA unreachable).
+/// Hugetlb VMAs are the exception, so they are refused: `include/linux/hugetlb.h`
+/// (`hugetlb_walk`): a PMD table shared between processes can be unshared
+/// (`huge_pmd_unshare`, under `i_mmap` and the hugetlb VMA lock, without the mmap lock) and then
+/// freed while the VMA stays; C walkers take `hugetlb_vma_lock_read` first (`mm/pagewalk.c`).
+/// Their entries are not the PTEs and PMDs these guards read either.
 #[inline]
-unsafe fn walk_to_pmd(
-    mm: *mut bindings::mm_struct,
-    addr: usize,
-) -> Option<NonNull<bindings::pmd_t>> {
-    // SAFETY: The caller keeps the tables of `addr` alive; each pointer passed to `*_offset`
-    // comes from the level above after checking that entry is a table.
+fn walk_to_pmd(vma: &VmaRef, addr: usize) -> Option<NonNull<bindings::pmd_t>> {
+    if !vma.contains(addr) || vma.flags() & flags::HUGETLB != 0 {
+        return None;
+    }
+    let mm = vma.mm().as_raw();
+    // SAFETY: `addr` lies in the stable, non-hugetlb VMA `vma` of `mm`, so the tables on the way
+    // are not freed (see above); each pointer passed to `*_offset` comes from the level above
+    // after checking that entry is a table.
     unsafe {
         let pgd = bindings::pgd_offset(mm, addr);
         let e = bindings::pgdp_get(pgd);
@@ -178,8 +186,8 @@ pub struct PteGuard<'a> {
 impl<'a> PteGuard<'a> {
     /// Locks the PTE table mapping `addr` of `vma` (`pte_offset_map_lock`).
     ///
-    /// Returns `None` if `addr` is outside the VMA or there is no PTE table there (an upper level
-    /// is empty, or the PMD maps a huge page). Needs only a stable VMA: traversal is allowed
+    /// Returns `None` if `addr` is outside the VMA, the VMA is hugetlb, or there is no PTE table
+    /// there (an upper level is empty, or the PMD maps a huge page). Needs only a stable VMA: traversal is allowed
     /// under any of the mmap, VMA or rmap locks ("Page tables": "Traversing ... only requires that
     /// the VMA is kept stable").
     pub fn lock<L: Before<PageTableLock>>(
@@ -187,15 +195,11 @@ impl<'a> PteGuard<'a> {
         vma: &'a VmaRef,
         addr: usize,
     ) -> Option<(PteGuard<'a>, Ctx<'a, PageTableLock>)> {
-        if !vma.contains(addr) {
-            return None;
-        }
         let addr = addr & !(PAGE_SIZE - 1);
+        let pmd = walk_to_pmd(vma, addr)?;
         let mm = vma.mm().as_raw();
-        // SAFETY: `addr` lies in the stable VMA `vma` of `mm`.
-        let pmd = unsafe { walk_to_pmd(mm, addr) }?;
         let mut ptl = core::ptr::null_mut();
-        // SAFETY: As above, the PMD table stays allocated. `pte_offset_map_lock` re-reads the PMD
+        // SAFETY: The PMD table of the stable, non-hugetlb VMA stays allocated (`walk_to_pmd`). `pte_offset_map_lock` re-reads the PMD
         // entry and returns NULL if it is not (or no longer) a PTE table. The token shows that no
         // lock after the PTE lock is held.
         let pte = unsafe { bindings::pte_offset_map_lock(mm, pmd.as_ptr(), addr, &mut ptl) };
@@ -348,21 +352,17 @@ pub struct PmdGuard<'a> {
 }
 
 impl<'a> PmdGuard<'a> {
-    /// Locks the PMD entry covering `addr` of `vma`; `None` if `addr` is outside the VMA or no
-    /// PMD table exists there.
+    /// Locks the PMD entry covering `addr` of `vma`; `None` if `addr` is outside the VMA, the VMA
+    /// is hugetlb, or no PMD table exists there.
     pub fn lock<L: Before<PageTableLock>>(
         _ctx: &'a mut Ctx<'_, L>,
         vma: &'a VmaRef,
         addr: usize,
     ) -> Option<(PmdGuard<'a>, Ctx<'a, PageTableLock>)> {
-        if !vma.contains(addr) {
-            return None;
-        }
+        let pmd = walk_to_pmd(vma, addr)?;
         let mm = vma.mm().as_raw();
-        // SAFETY: `addr` lies in the stable VMA `vma` of `mm`.
-        let pmd = unsafe { walk_to_pmd(mm, addr) }?;
-        // SAFETY: The PMD table stays allocated while the VMA is stable; the token shows no later
-        // lock is held.
+        // SAFETY: The PMD table stays allocated while the non-hugetlb VMA is stable
+        // (`walk_to_pmd`); the token shows no later lock is held.
         let ptl = unsafe { bindings::pmd_lock(mm, pmd.as_ptr()) };
         let ptl = NonNull::new(ptl)?;
         Some((

@@ -2,14 +2,15 @@
 
 //! KUnit suites for the page-table and rmap guards, on real address spaces and real files.
 
-use super::tests::{root_ctx, user_read, user_write, TestMm, A, B, D};
+use super::tests::{root_ctx, user_read, user_write, TestMm, A, B, D, PROT_RW};
 use crate::{
     bindings,
     mm::kunit_util::{kunit_check, kunit_check_eq, kunit_skip, mm_suite, TestError, TestResult},
     mm::{
         order::Ctx,
-        pgtable::{PageTableLockGuard, PmdGuard, PteGuard},
+        pgtable::{PageTableLockGuard, PmdGuard, PteGuard, PMD_SIZE},
         rmap::AddressSpace,
+        virt::flags,
     },
     page::PAGE_SIZE,
 };
@@ -209,6 +210,65 @@ fn pte_lock_outside_vma_is_none() -> TestResult {
     let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
     kunit_check!(PteGuard::lock(&mut ctx, vma, A.1).is_none());
     kunit_check!(PteGuard::lock(&mut ctx, vma, A.0 - 1).is_none());
+    Ok(())
+}
+
+/// Hugetlb VMAs are refused by both walkers (`walk_to_pmd`): `include/linux/hugetlb.h`,
+/// `hugetlb_walk`: a shared PMD table can be unshared and freed while the VMA stays stable, so
+/// a stable VMA is not enough to walk one. The huge page is faulted in first, so a walk that did
+/// not refuse would find its PMD table and lock it.
+fn page_table_guards_refuse_hugetlb() -> TestResult {
+    if !cfg!(CONFIG_HUGETLB_PAGE) {
+        kunit_skip!("needs CONFIG_HUGETLBFS");
+    }
+    extern "C" {
+        // `include/linux/syscalls.h`: `mmap(2)` as the system call makes it, `MAP_HUGETLB` too
+        // (`vm_mmap` has no hugetlb file to map).
+        fn ksys_mmap_pgoff(
+            addr: usize,
+            len: usize,
+            prot: usize,
+            flags: usize,
+            fd: usize,
+            pgoff: usize,
+        ) -> usize;
+    }
+    // Away from the test regions, aligned to the huge page (2 MB: `PMD_SIZE` with 4K pages).
+    const HUGE: (usize, usize) = (0x4000_0000, 0x4000_0000 + PMD_SIZE);
+    let t = TestMm::new()?;
+    let kind = bindings::MAP_PRIVATE
+        | bindings::MAP_ANONYMOUS
+        | bindings::MAP_FIXED
+        | bindings::MAP_HUGETLB;
+    // SAFETY: The current kthread uses the test mm; an anonymous mapping takes no file (`fd`).
+    let ret = unsafe {
+        ksys_mmap_pgoff(
+            HUGE.0,
+            PMD_SIZE,
+            PROT_RW as usize,
+            kind as usize,
+            usize::MAX,
+            0,
+        )
+    };
+    if ret == crate::error::code::ENOMEM.to_errno() as usize {
+        kunit_skip!("no free huge page (boot with hugepages=N)");
+    }
+    kunit_check_eq!(ret, HUGE.0);
+    user_write(HUGE.0 + PAGE_SIZE, 0x5a)?;
+    kunit_check_eq!(user_read(HUGE.0 + PAGE_SIZE)?, 0x5a);
+    let mut root = root_ctx!();
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(HUGE.0).ok_or(TestError::Failed)?;
+    kunit_check!(vma.flags() & flags::HUGETLB != 0);
+    kunit_check!(PmdGuard::lock(&mut ctx, vma, HUGE.0).is_none());
+    kunit_check!(PteGuard::lock(&mut ctx, vma, HUGE.0 + PAGE_SIZE).is_none());
+    // The same walk on an ordinary VMA of the same mm still works.
+    drop(mmap);
+    user_write(A.0, 0x5a)?;
+    let (mmap, mut ctx) = t.mm.mmap_read_lock(&mut root);
+    let vma = mmap.vma_lookup(A.0).ok_or(TestError::Failed)?;
+    kunit_check!(PmdGuard::lock(&mut ctx, vma, A.0).is_some());
     Ok(())
 }
 
@@ -412,6 +472,7 @@ mm_suite!(
         pte_count_present_batches_within_table_and_vma,
         pte_count_present_prot_none_counts_one,
         pte_lock_outside_vma_is_none,
+        page_table_guards_refuse_hugetlb,
         pte_guard_is_atomic_for_might_sleep,
         pte_clear_young_test_and_clear,
         pte_mkclean_then_write_dirties_again,

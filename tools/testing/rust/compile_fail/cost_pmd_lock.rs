@@ -10,7 +10,7 @@
 #![allow(dead_code)]
 
 use kernel::bindings;
-use kernel::mm::{order::Ctx, order::MmapLock, pgtable::PmdGuard, virt::VmaRef};
+use kernel::mm::{order::Ctx, order::MmapLock, pgtable::PmdGuard, virt::flags, virt::VmaRef};
 
 #[no_mangle]
 fn pmd_with_tokens(vma: &VmaRef, ctx: &mut Ctx<'_, MmapLock>, addr: usize) -> bool {
@@ -25,6 +25,11 @@ fn pmd_raw_calls(vma: &VmaRef, _no_token: &mut (), addr: usize) -> bool {
     unsafe {
         let range = (*vma).__bindgen_anon_1.__bindgen_anon_1;
         if !(range.vm_start as usize <= addr && addr < range.vm_end as usize) {
+            return false;
+        }
+        // `walk_to_pmd` refuses hugetlb VMAs (`is_vm_hugetlb_page`, flags read once).
+        let vm_flags = core::ptr::read_volatile(&raw const (*vma).__bindgen_anon_2.vm_flags);
+        if vm_flags & flags::HUGETLB != 0 {
             return false;
         }
         let mm = (*vma).vm_mm;

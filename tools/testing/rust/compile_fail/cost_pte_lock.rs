@@ -13,7 +13,7 @@
 #![allow(dead_code)]
 
 use kernel::bindings;
-use kernel::mm::{order::Ctx, order::Unlocked, pgtable::PteGuard, MmWithUser};
+use kernel::mm::{order::Ctx, order::Unlocked, pgtable::PteGuard, virt::flags, MmWithUser};
 use kernel::page::PAGE_SIZE;
 
 #[no_mangle]
@@ -45,6 +45,11 @@ unsafe fn pte_lock_raw(
     unsafe {
         let range = (*vma).__bindgen_anon_1.__bindgen_anon_1;
         if !(range.vm_start as usize <= addr && addr < range.vm_end as usize) {
+            return core::ptr::null_mut();
+        }
+        // `walk_to_pmd` refuses hugetlb VMAs (`is_vm_hugetlb_page`, flags read once).
+        let vm_flags = core::ptr::read_volatile(&raw const (*vma).__bindgen_anon_2.vm_flags);
+        if vm_flags & flags::HUGETLB != 0 {
             return core::ptr::null_mut();
         }
         let addr = addr & !(PAGE_SIZE - 1);
