@@ -385,8 +385,9 @@ static long c_mmap_stats(struct file *filp, struct c_mmap_buf *buf,
 	stats.pages = atomic64_read(&buf->allocated);
 
 	/*
-	 * All opens of the device share one inode and so one i_mmap tree:
-	 * count only the VMAs of this open file, in every address space.
+	 * Opens through one device node share its inode and so one i_mmap
+	 * tree (another node of the same minor has its own): count only the
+	 * VMAs of this open file, in every address space.
 	 */
 	i_mmap_lock_read(mapping);
 	mapping_rmap_tree_foreach(vma, mapping, 0, ULONG_MAX)

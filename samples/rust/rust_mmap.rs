@@ -267,7 +267,8 @@ impl MiscDevice for RustMmapFile {
             }
             STATS => {
                 let size = (buf.pages.lock().len() * PAGE_SIZE) as u64;
-                // All opens share one inode and so one i_mmap tree: count this file's VMAs.
+                // Opens through one device node share its inode and so one i_mmap tree (another
+                // node of the same minor has its own): count this file's VMAs.
                 let mappings = {
                     let (i_mmap, _) = AddressSpace::of_file(file).i_mmap_lock_read(ctx);
                     i_mmap
