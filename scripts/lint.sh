@@ -32,6 +32,13 @@ fi
 stage "ledger: rustdoc links resolve"
 python3 "$REPO/scripts/doclinks.py" "$BUILD" >"$LOGDIR/doclinks.log" 2>&1 || { tail -n 20 "$LOGDIR/doclinks.log"; fail=1; }
 
+stage "line length of our Rust files"
+# checkpatch's limit (100 columns), which rustfmt does not enforce on comments; the series'
+# checkpatch would find it, this names the file and line.
+long=$(find "$REPO/rust" "$REPO/samples/rust" "$REPO/tools/testing/rust" -name '*.rs' -print0 |
+	xargs -0 awk 'length($0) > 100 { print FILENAME ":" FNR ": " length($0) " columns" }')
+[ -z "$long" ] || { echo "${long//"$REPO"\//}"; echo "line length: FAILED"; fail=1; }
+
 stage "checkpatch over our C files"
 for f in "$REPO"/samples/rust/*.c; do
 	if ! (cd "$TREE" && perl scripts/checkpatch.pl --no-tree --strict -q -f "$f"); then

@@ -187,9 +187,9 @@ impl<'a> PteGuard<'a> {
     /// Locks the PTE table mapping `addr` of `vma` (`pte_offset_map_lock`).
     ///
     /// Returns `None` if `addr` is outside the VMA, the VMA is hugetlb, or there is no PTE table
-    /// there (an upper level is empty, or the PMD maps a huge page). Needs only a stable VMA: traversal is allowed
-    /// under any of the mmap, VMA or rmap locks ("Page tables": "Traversing ... only requires that
-    /// the VMA is kept stable").
+    /// there (an upper level is empty, or the PMD maps a huge page). Needs only a stable VMA:
+    /// traversal is allowed under any of the mmap, VMA or rmap locks ("Page tables": "Traversing
+    /// ... only requires that the VMA is kept stable").
     pub fn lock<L: Before<PageTableLock>>(
         _ctx: &'a mut Ctx<'_, L>,
         vma: &'a VmaRef,
@@ -199,9 +199,9 @@ impl<'a> PteGuard<'a> {
         let pmd = walk_to_pmd(vma, addr)?;
         let mm = vma.mm().as_raw();
         let mut ptl = core::ptr::null_mut();
-        // SAFETY: The PMD table of the stable, non-hugetlb VMA stays allocated (`walk_to_pmd`). `pte_offset_map_lock` re-reads the PMD
-        // entry and returns NULL if it is not (or no longer) a PTE table. The token shows that no
-        // lock after the PTE lock is held.
+        // SAFETY: The PMD table of the stable, non-hugetlb VMA stays allocated (`walk_to_pmd`).
+        // `pte_offset_map_lock` re-reads the PMD entry and returns NULL if it is not (or no
+        // longer) a PTE table. The token shows that no lock after the PTE lock is held.
         let pte = unsafe { bindings::pte_offset_map_lock(mm, pmd.as_ptr(), addr, &mut ptl) };
         let base = NonNull::new(pte)?;
         // INVARIANT: `pte_offset_map_lock` returned the entry for `addr`, locked with `ptl`.

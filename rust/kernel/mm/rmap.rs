@@ -113,8 +113,8 @@ impl AddressSpace {
     ///
     /// Crate-private: it reaches every mapping of the file, including those of other open files
     /// of the same inode (all opens of a misc device through one device node share it), i.e.
-    /// VMAs the caller does not own. A driver zaps its own VMAs with `OwnedVma::zap_vma_range`, found through
-    /// [`AddressSpace::i_mmap_lock_read`] and `VmOpsTable::owns`.
+    /// VMAs the caller does not own. A driver zaps its own VMAs with `OwnedVma::zap_vma_range`,
+    /// found through [`AddressSpace::i_mmap_lock_read`] and `VmOpsTable::owns`.
     pub(crate) fn unmap_mapping_range<L: Before<IMmapLock>>(
         &self,
         _ctx: &mut Ctx<'_, L>,
